@@ -6,6 +6,10 @@ from ceutrack import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("credentials/", include("ceutrack.credentials.urls")),
+    path("activities/", include("ceutrack.activities.urls")),
+    path("organizations/", include("ceutrack.organizations.urls")),
+    path("reminders/", include("ceutrack.reminders.urls")),
     path("accounts/", include("ceutrack.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,49 @@
+"""factory_boy factories for every model. Catalog rows (CredentialType) are seeded by a
+data migration: look them up by code (`credential_type("CPC")`) rather than building them."""
+
+from datetime import date
+from decimal import Decimal
+
+import factory
+
+from ceutrack.accounts.models import User
+from ceutrack.activities.models import Activity, Kind
+from ceutrack.credentials.models import Credential, CredentialType
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"coder{n}@example.com")
+    full_name = factory.Faker("name")
+    time_zone = "UTC"
+    password = factory.django.Password("correct-horse-battery-staple")
+
+
+def credential_type(code: str) -> CredentialType:
+    return CredentialType.objects.get(code=code)
+
+
+class CredentialFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Credential
+
+    user = factory.SubFactory(UserFactory)
+    credential_type = factory.LazyFunction(lambda: credential_type("CPC"))
+    earned_on = date(2023, 1, 10)
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Activity
+
+    user = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Coding webinar {n}")
+    provider = "AAPC"
+    completed_on = date(2025, 3, 15)
+    units = Decimal("1.5")
+    kind = Kind.WEBINAR
+    aapc = True
+    aapc_index = factory.Sequence(lambda n: f"IDX{n:05d}")

@@ -124,6 +124,9 @@ class Thresholds:
     at_risk_days: int = 90
 
 
+DEFAULT_THRESHOLDS = Thresholds()
+
+
 # ---------------------------------------------------------------- results
 
 

@@ -1,0 +1,202 @@
+"""Requirement data: credential types and per-body rules (domain.md section 1).
+
+Everything here is plain data so that a Django adapter can build a `Catalog` from database
+rows; the engine receives the catalog as an argument.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+AAPC = "AAPC"
+AHIMA = "AHIMA"
+
+
+@dataclass(frozen=True)
+class CredentialType:
+    code: str
+    name: str
+    body: str
+    base_units: Decimal
+    topic: str | None = None
+    topic_minimum: Decimal | None = None
+    apprentice_of: str | None = None
+    supersedes: str | None = None
+    self_review: bool = False
+
+
+@dataclass(frozen=True)
+class BodyRules:
+    """How one certifying body turns credentials and dates into cycles and requirements.
+
+    required = min(max(base_units) + extra_units * (n - 1), max_units).
+    `cycle_kind` selects the cycle-date functions in `cycles.py` ("aapc": ends on the last day
+    of the membership month, first cycle pro-rated; "ahima": ends the day before an anniversary).
+    """
+
+    body: str
+    name: str
+    extra_units: Decimal
+    max_units: Decimal
+    cycle_kind: str
+    cycle_months: int = 24
+    prorate_first_cycle: bool = False
+    renewal_month_carry: bool = False
+    index_dedupe: bool = False
+    domain_share: Decimal | None = None
+    sourced_share: Decimal | None = None
+    sourced_from: date | None = None
+    self_review_count: int = 0
+    self_review_until: date | None = None
+
+
+@dataclass(frozen=True)
+class ApprenticeRules:
+    experience_months: int = 24
+    experience_with_course_months: int = 12
+    course_contact_hours: Decimal = Decimal(80)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    credentials: tuple[CredentialType, ...]
+    bodies: tuple[BodyRules, ...]
+    apprentice: ApprenticeRules = ApprenticeRules()
+    unit_step: Decimal = Decimal("0.5")
+    max_activity_units: Decimal = Decimal(40)
+
+    def credential(self, code: str) -> CredentialType | None:
+        wanted = code.strip().upper()
+        return next((c for c in self.credentials if c.code.upper() == wanted), None)
+
+    def body_rules(self, body: str) -> BodyRules | None:
+        wanted = body.strip().upper()
+        return next((b for b in self.bodies if b.body.upper() == wanted), None)
+
+
+def _aapc(
+    code: str,
+    name: str,
+    topic: str | None = None,
+    minimum: int | None = None,
+    apprentice_of: str | None = None,
+) -> CredentialType:
+    return CredentialType(
+        code=code,
+        name=name,
+        body=AAPC,
+        base_units=Decimal(36),
+        topic=topic,
+        topic_minimum=None if minimum is None else Decimal(minimum),
+        apprentice_of=apprentice_of,
+    )
+
+
+def _ahima(
+    code: str, name: str, units: int, *, supersedes: str | None = None, self_review: bool = False
+) -> CredentialType:
+    return CredentialType(
+        code=code,
+        name=name,
+        body=AHIMA,
+        base_units=Decimal(units),
+        supersedes=supersedes,
+        self_review=self_review,
+    )
+
+
+_AAPC_CORE = (
+    _aapc("CPC", "Certified Professional Coder"),
+    _aapc("COC", "Certified Outpatient Coder"),
+    _aapc("CIC", "Certified Inpatient Coder"),
+    _aapc("CPC-P", "Certified Professional Coder-Payer"),
+    _aapc("CRC", "Certified Risk Adjustment Coder"),
+    _aapc("CPB", "Certified Professional Biller"),
+    _aapc("CPMA", "Certified Professional Medical Auditor", "auditing", 16),
+    _aapc("CPCO", "Certified Professional Compliance Officer", "compliance", 16),
+    _aapc("CPPM", "Certified Physician Practice Manager", "practice_management", 16),
+    _aapc("CDEO", "Certified Documentation Expert Outpatient", "documentation", 16),
+    _aapc("CDEI", "Certified Documentation Expert Inpatient", "documentation", 16),
+    _aapc(
+        "CIRCC",
+        "Certified Interventional Radiology Cardiovascular Coder",
+        "interventional_radiology_cardiovascular",
+        16,
+    ),
+    _aapc("CPC-A", "Certified Professional Coder Apprentice", apprentice_of="CPC"),
+    _aapc("COC-A", "Certified Outpatient Coder Apprentice", apprentice_of="COC"),
+)
+
+_AAPC_SPECIALTY = tuple(
+    _aapc(code, name, topic, 8)
+    for code, name, topic in (
+        ("CASCC", "Certified Ambulatory Surgery Center Coder", "ambulatory_surgery"),
+        ("CANPC", "Certified Anesthesia and Pain Management Coder", "anesthesia_pain"),
+        ("CCC", "Certified Cardiology Coder", "cardiology"),
+        (
+            "CCVTC",
+            "Certified Cardiovascular and Thoracic Surgery Coder",
+            "cardiovascular_thoracic_surgery",
+        ),
+        ("CEDC", "Certified Emergency Department Coder", "emergency_department"),
+        ("CEMC", "Certified Evaluation and Management Coder", "evaluation_management"),
+        ("CENTC", "Certified Otolaryngology Coder", "ent"),
+        ("CFPC", "Certified Family Practice Coder", "family_practice"),
+        ("CGIC", "Certified Gastroenterology Coder", "gastroenterology"),
+        ("CGSC", "Certified General Surgery Coder", "general_surgery"),
+        ("CHONC", "Certified Hematology and Oncology Coder", "hematology_oncology"),
+        ("CIMC", "Certified Internal Medicine Coder", "internal_medicine"),
+        ("COBGC", "Certified Obstetrics Gynecology Coder", "obgyn"),
+        ("COSC", "Certified Orthopaedic Surgery Coder", "orthopedic_surgery"),
+        ("CPEDC", "Certified Pediatrics Coder", "pediatrics"),
+        (
+            "CPRC",
+            "Certified Plastics and Reconstructive Surgery Coder",
+            "plastics_reconstructive_surgery",
+        ),
+        ("CUC", "Certified Urology Coder", "urology"),
+    )
+)
+
+_AHIMA_CREDENTIALS = (
+    _ahima("RHIT", "Registered Health Information Technician", 20),
+    _ahima("CCA", "Certified Coding Associate", 20, self_review=True),
+    _ahima("CCS", "Certified Coding Specialist", 20, self_review=True),
+    _ahima("CCS-P", "Certified Coding Specialist-Physician-based", 20, self_review=True),
+    _ahima("RHIA", "Registered Health Information Administrator", 30, supersedes="RHIT"),
+    _ahima("CDIP", "Certified Documentation Integrity Practitioner", 30),
+    _ahima("CHDA", "Certified Health Data Analyst", 30),
+    _ahima("CHPS", "Certified in Healthcare Privacy and Security", 30),
+    _ahima("CPHI", "Certified Professional in Health Informatics", 30),
+)
+
+AAPC_RULES = BodyRules(
+    body=AAPC,
+    name="AAPC",
+    extra_units=Decimal(4),
+    max_units=Decimal(52),
+    cycle_kind="aapc",
+    prorate_first_cycle=True,
+    renewal_month_carry=True,
+    index_dedupe=True,
+)
+
+AHIMA_RULES = BodyRules(
+    body=AHIMA,
+    name="American Health Information Management Association",
+    extra_units=Decimal(10),
+    max_units=Decimal(50),
+    cycle_kind="ahima",
+    domain_share=Decimal("0.80"),
+    sourced_share=Decimal("0.40"),
+    sourced_from=date(2025, 1, 1),
+    self_review_count=2,
+    self_review_until=date(2020, 12, 31),
+)
+
+DEFAULT_CATALOG = Catalog(
+    credentials=_AAPC_CORE + _AAPC_SPECIALTY + _AHIMA_CREDENTIALS,
+    bodies=(AAPC_RULES, AHIMA_RULES),
+)

@@ -1,12 +1,24 @@
 """The credential catalog (requirement data) and the credentials a person holds."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 
 class Body(models.TextChoices):
     AAPC = "AAPC", "AAPC"
     AHIMA = "AHIMA", "AHIMA"
+
+
+class CredentialTypeQuerySet(models.QuerySet["CredentialType"]):
+    def offered(self) -> "CredentialTypeQuerySet":
+        """Credential types a person may add, in the order forms list them."""
+        return self.filter(is_active=True).order_by("body", "code")
 
 
 class CredentialType(models.Model):
@@ -27,6 +39,8 @@ class CredentialType(models.Model):
     self_review = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True, help_text="Offered to users when adding.")
 
+    objects = CredentialTypeQuerySet.as_manager()
+
     class Meta:
         ordering = ["body", "code"]
 
@@ -36,6 +50,109 @@ class CredentialType(models.Model):
     @property
     def is_apprentice(self) -> bool:
         return bool(self.apprentice_of)
+
+    def clean(self) -> None:
+        # Catch admin edits the engine could not make sense of, next to the field at fault.
+        self.code = self.code.strip().upper()
+        errors: dict[str, str] = {}
+        if bool(self.topic) != (self.topic_minimum is not None):
+            errors["topic_minimum"] = "Give both a topic and its minimum units, or neither."
+        for field in ("apprentice_of", "supersedes"):
+            other = getattr(self, field).strip().upper()
+            setattr(self, field, other)
+            if not other:
+                continue
+            if other == self.code:
+                errors[field] = "A credential cannot refer to itself."
+            elif not CredentialType.objects.filter(code__iexact=other, body=self.body).exists():
+                errors[field] = f"No {self.body} credential has the code {other}."
+        if errors:
+            raise ValidationError(errors)
+
+
+class CycleKind(models.TextChoices):
+    """How a body's cycle dates are computed (selects functions in ceutrack.rules.cycles)."""
+
+    AAPC = "aapc", "Renewal month (AAPC: last day of the membership month)"
+    AHIMA = "ahima", "Anniversary (AHIMA: day before the 2nd anniversary)"
+
+
+class BodyRule(models.Model):
+    """One certifying body's requirement rules; mirrors ceutrack.rules.catalog.BodyRules.
+
+    required units = min(max(base units of the credentials held) + extra units x (n - 1),
+    maximum units). Seeded from the engine's catalog and editable in the admin.
+    """
+
+    body = models.CharField(max_length=8, choices=Body.choices, unique=True)
+    name = models.CharField(max_length=120)
+    extra_units = models.DecimalField(
+        "extra units per additional credential", max_digits=5, decimal_places=1
+    )
+    max_units = models.DecimalField("maximum units per cycle", max_digits=5, decimal_places=1)
+    cycle_kind = models.CharField(max_length=16, choices=CycleKind.choices)
+    cycle_months = models.PositiveSmallIntegerField("cycle length in months", default=24)
+    prorate_first_cycle = models.BooleanField(
+        default=False, help_text="The first cycle's requirement is pro-rated by its months."
+    )
+    renewal_month_carry = models.BooleanField(
+        default=False,
+        help_text="Units of a cycle's last month may go to the next cycle once it is complete.",
+    )
+    index_dedupe = models.BooleanField(
+        "count each index number once",
+        default=False,
+        help_text="An approved course (index number) counts only once.",
+    )
+    domain_share = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Share of the required units that must be in the body's domains (e.g. 0.80).",
+    )
+    sourced_share = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Share of the required units that must come from the body itself (e.g. 0.40).",
+    )
+    sourced_from = models.DateField(
+        null=True, blank=True, help_text="The sourced share applies to cycles starting on or after."
+    )
+    self_review_count = models.PositiveSmallIntegerField(
+        default=0, help_text="Coding self-reviews required per cycle of a self-review credential."
+    )
+    self_review_until = models.DateField(
+        null=True, blank=True, help_text="Self-reviews apply to cycles ending on or before."
+    )
+
+    class Meta:
+        ordering = ["body"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(domain_share__isnull=True)
+                | models.Q(domain_share__gte=0, domain_share__lte=1),
+                name="body_rule_domain_share_is_a_share",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(sourced_share__isnull=True)
+                | models.Q(sourced_share__gte=0, sourced_share__lte=1),
+                name="body_rule_sourced_share_is_a_share",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body} rules"
+
+
+class CredentialQuerySet(models.QuerySet["Credential"]):
+    def for_user(self, user: "AbstractBaseUser") -> "CredentialQuerySet":
+        """A person's credentials in entry order for the engine (certification date, id)."""
+        return (
+            self.filter(user=user).select_related("credential_type").order_by("earned_on", "id")
+        )
 
 
 class Credential(models.Model):
@@ -49,6 +166,8 @@ class Credential(models.Model):
     )
     earned_on = models.DateField("certification date")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CredentialQuerySet.as_manager()
 
     class Meta:
         ordering = ["earned_on", "id"]
@@ -66,6 +185,11 @@ class Credential(models.Model):
         return self.credential_type.body
 
 
+class OfficialCycleQuerySet(models.QuerySet["OfficialCycle"]):
+    def for_user(self, user: "AbstractBaseUser") -> "OfficialCycleQuerySet":
+        return self.filter(user=user).order_by("body", "start", "id")
+
+
 class OfficialCycle(models.Model):
     """A cycle's dates (and optionally required units) copied from the body's portal."""
 
@@ -78,6 +202,8 @@ class OfficialCycle(models.Model):
     required = models.DecimalField(
         "required units", max_digits=5, decimal_places=1, null=True, blank=True
     )
+
+    objects = OfficialCycleQuerySet.as_manager()
 
     class Meta:
         ordering = ["body", "start"]

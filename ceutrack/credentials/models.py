@@ -150,9 +150,7 @@ class BodyRule(models.Model):
 class CredentialQuerySet(models.QuerySet["Credential"]):
     def for_user(self, user: "AbstractBaseUser") -> "CredentialQuerySet":
         """A person's credentials in entry order for the engine (certification date, id)."""
-        return (
-            self.filter(user=user).select_related("credential_type").order_by("earned_on", "id")
-        )
+        return self.filter(user=user).select_related("credential_type").order_by("earned_on", "id")
 
 
 class Credential(models.Model):
@@ -209,7 +207,8 @@ class OfficialCycle(models.Model):
         ordering = ["body", "start"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(end__gte=models.F("start")), name="official_cycle_end_after_start"
+                condition=models.Q(end__gte=models.F("start")),
+                name="official_cycle_end_after_start",
             )
         ]
 

@@ -1,11 +1,46 @@
-"""Entry point of the engine: evaluate one person on one day."""
+"""Entry point of the engine: evaluate one person on one day (domain.md sections 3-6)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date
+from decimal import Decimal
 
-from ceutrack.rules.catalog import DEFAULT_CATALOG, Catalog
-from ceutrack.rules.types import DEFAULT_THRESHOLDS, Evaluation, PersonInput, Thresholds
+from ceutrack.rules.apprentice import apprentice_status
+from ceutrack.rules.catalog import DEFAULT_CATALOG, BodyRules, Catalog
+from ceutrack.rules.counting import (
+    accept_activities,
+    accept_credentials,
+    allocate,
+    index_duplicates,
+    is_marked_for,
+    tally,
+    title_duplicates,
+)
+from ceutrack.rules.cycles import CycleSpan, build_cycles
+from ceutrack.rules.requirements import HeldType, Requirement, cycle_credentials, cycle_requirement
+from ceutrack.rules.status import cycle_status, expected_units, reminder_due, timing
+from ceutrack.rules.types import (
+    APPRENTICE_REMOVAL,
+    BEFORE_CERTIFICATION,
+    DEFAULT_THRESHOLDS,
+    DUPLICATE,
+    OUTSIDE_CYCLES,
+    SELF_REVIEW,
+    Activity,
+    Allocation,
+    BodyResult,
+    CountedActivity,
+    CycleResult,
+    Evaluation,
+    Exclusion,
+    PersonInput,
+    SourcedResult,
+    Status,
+    Thresholds,
+    TopicResult,
+)
 
 
 def evaluate(
@@ -15,4 +50,195 @@ def evaluate(
     catalog: Catalog = DEFAULT_CATALOG,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ) -> Evaluation:
-    raise NotImplementedError
+    held, rejected_credentials = accept_credentials(
+        person.credentials, today=today, catalog=catalog
+    )
+    stored, rejected_activities = accept_activities(person.activities, today=today, catalog=catalog)
+    context = _Context(person, today, catalog, thresholds, stored, title_duplicates(stored))
+    outcomes = [
+        _evaluate_body(context, rules, [h for h in held if h.type.body == rules.body])
+        for rules in catalog.bodies
+        if any(h.type.body == rules.body for h in held)
+    ]
+    position = {a.id: i for i, a in enumerate(stored)}
+    return Evaluation(
+        today=today,
+        bodies=tuple(o.result for o in outcomes),
+        rejected=tuple(rejected_credentials + rejected_activities),
+        excluded=tuple(
+            sorted((e for o in outcomes for e in o.excluded), key=lambda e: position[e.id])
+        ),
+        allocations=tuple(
+            sorted(
+                (a for o in outcomes for a in o.allocations),
+                key=lambda a: position[a.activity_id],
+            )
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class _Context:
+    person: PersonInput
+    today: date
+    catalog: Catalog
+    thresholds: Thresholds
+    stored: list[Activity]
+    title_duplicates: set[str]
+
+
+@dataclass(frozen=True)
+class _BodyOutcome:
+    result: BodyResult
+    excluded: list[Exclusion]
+    allocations: list[Allocation]
+
+
+def _evaluate_body(ctx: _Context, rules: BodyRules, held: list[HeldType]) -> _BodyOutcome:
+    first_certification = min(h.earned_on for h in held)
+    spans = build_cycles(
+        rules,
+        first_certification=first_certification,
+        until=ctx.today,
+        membership_month=ctx.person.aapc_membership_month,
+        official=[c for c in ctx.person.official_cycles if c.body.upper() == rules.body.upper()],
+    )
+    marked = [a for a in ctx.stored if is_marked_for(rules.body, a)]
+    reasons = _exclusion_reasons(rules, marked, first_certification, ctx.title_duplicates)
+    requirements = [cycle_requirement(rules, held, span) for span in spans]
+    counted, _outside = allocate(
+        spans, requirements, rules, [a for a in marked if a.id not in reasons]
+    )
+    cycles = [
+        _cycle_result(rules, span, requirement, activities, ctx)
+        for span, requirement, activities in zip(spans, requirements, counted, strict=True)
+    ]
+    current_at = current_index(spans, cycles, ctx.today)
+    apprentice = next((h for h in held if h.type.apprentice_of), None)
+    apprentice_result = (
+        None
+        if apprentice is None
+        else apprentice_status(
+            apprentice.entered, ctx.person.apprentice_evidence, ctx.catalog.apprentice
+        )
+    )
+    current = None if current_at is None else cycles[current_at]
+    if current is not None:
+        if apprentice_result is not None and not apprentice_result.removal_ready:
+            current = replace(current, outstanding=(*current.outstanding, APPRENTICE_REMOVAL))
+        current = replace(current, reminder=reminder_due(current))
+    credentials = (
+        current.credentials
+        if current is not None
+        else tuple(h.entered for h in cycle_credentials(held, CycleSpan(ctx.today, ctx.today)))
+    )
+    cycle_of = {a.id: span.end for span, acts in zip(spans, counted, strict=True) for a in acts}
+    return _BodyOutcome(
+        result=BodyResult(
+            body=rules.body,
+            credentials=credentials,
+            current=current,
+            history=tuple(c for i, c in enumerate(cycles) if c.end < ctx.today and i != current_at),
+            apprentice=apprentice_result,
+            cycles=tuple(cycles),
+        ),
+        excluded=[Exclusion(id=i, body=rules.body, reason=r) for i, r in reasons.items()],
+        allocations=[
+            Allocation(
+                activity_id=a.id,
+                body=rules.body,
+                cycle_end=cycle_of.get(a.id),
+                reason=reasons.get(a.id, None if a.id in cycle_of else OUTSIDE_CYCLES),
+            )
+            for a in marked
+        ],
+    )
+
+
+def _exclusion_reasons(
+    rules: BodyRules,
+    marked: Sequence[Activity],
+    first_certification: date,
+    title_dups: set[str],
+) -> dict[str, str]:
+    """Why a marked activity is excluded for this body (3.2); before_certification wins."""
+    reasons: dict[str, str] = {}
+    for activity in marked:
+        if activity.completed_on < first_certification:
+            reasons[activity.id] = BEFORE_CERTIFICATION
+        elif activity.id in title_dups:
+            reasons[activity.id] = DUPLICATE
+    if rules.index_dedupe:
+        for activity_id in index_duplicates([a for a in marked if a.id not in reasons]):
+            reasons[activity_id] = DUPLICATE
+    return {a.id: reasons[a.id] for a in marked if a.id in reasons}
+
+
+def current_index(
+    spans: Sequence[CycleSpan], cycles: Sequence[CycleResult], today: date
+) -> int | None:
+    """The cycle containing today (or the next one, past a gap between official cycles),
+    unless the cycle just before it ended incomplete: that one stays current, lapsed. An
+    official cycle containing today is current whatever came before it (7.7, 7.11)."""
+    k = next((i for i, s in enumerate(spans) if s.end >= today), None)
+    if k is None:
+        return len(cycles) - 1 if cycles and cycles[-1].status != Status.COMPLETE else None
+    official_today = spans[k].official and spans[k].contains(today)
+    if k > 0 and cycles[k - 1].status != Status.COMPLETE and not official_today:
+        return k - 1
+    return k
+
+
+def _cycle_result(
+    rules: BodyRules,
+    span: CycleSpan,
+    requirement: Requirement,
+    activities: Sequence[Activity],
+    ctx: _Context,
+) -> CycleResult:
+    counted = tally(requirement, rules, activities)
+    topics = tuple(
+        TopicResult(topic=topic, required=minimum, earned=earned)
+        for (topic, minimum), (_, earned) in zip(requirement.topics, counted.topics, strict=True)
+    )
+    zero = Decimal(0)
+    topic_gap = sum((max(t.required - t.earned, zero) for t in topics), zero)
+    sourced = (
+        None
+        if requirement.sourced is None
+        else SourcedResult(required=requirement.sourced, earned=counted.sourced)
+    )
+    sourced_gap = zero if sourced is None else max(sourced.required - sourced.earned, zero)
+    remaining = max(requirement.total - counted.earned, topic_gap, sourced_gap, zero)
+    missing_reviews = max(requirement.self_reviews - counted.self_reviews, 0)
+    t = timing(span.start, span.end, ctx.today)
+    return CycleResult(
+        start=span.start,
+        end=span.end,
+        required=requirement.total,
+        earned=counted.earned,
+        remaining=remaining,
+        status=cycle_status(
+            required=requirement.total,
+            remaining=remaining,
+            missing_items=missing_reviews,
+            t=t,
+            thresholds=ctx.thresholds,
+        ),
+        days_left=t.days_left,
+        expected=expected_units(requirement.total, t),
+        topics=topics,
+        sourced=sourced,
+        outstanding=(f"{SELF_REVIEW}:{missing_reviews}",) if missing_reviews else (),
+        counted=tuple(CountedActivity(a.id, a.completed_on, a.units) for a in activities),
+        progress=requirement.total - remaining,
+        total_days=t.total_days,
+        elapsed_days=t.elapsed_days,
+        official=span.official,
+        credentials=requirement.credentials,
+        domain_earned=None if rules.domain_share is None else counted.domain,
+        non_domain_earned=None if rules.domain_share is None else counted.non_domain,
+        non_domain_cap=requirement.non_domain_cap,
+        self_reviews_required=requirement.self_reviews,
+        self_reviews_done=counted.self_reviews,
+    )

@@ -229,7 +229,18 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "ceutrack.reminders.tasks.send_pending_reminders",
         "schedule": 300.0,
     },
+    "send-weekly-digests": {
+        "task": "ceutrack.reminders.tasks.send_weekly_digests",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+    },
 }
+
+# --- Reminder outbox (ceutrack.reminders): retries with exponential backoff, then `failed`;
+# a row left `sending` longer than the claim timeout (a killed worker) goes back to pending.
+# The timeout must exceed CELERY_TASK_TIME_LIMIT so a slow but live send is never re-claimed.
+REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
+REMINDER_RETRY_BACKOFF = env.int("REMINDER_RETRY_BACKOFF", default=300)  # seconds, doubles
+REMINDER_CLAIM_TIMEOUT = env.int("REMINDER_CLAIM_TIMEOUT", default=900)  # seconds
 
 # --- Requirements engine thresholds (domain.md section 4).
 CEU_BEHIND_ELAPSED_SHARE = env.str("CEU_BEHIND_ELAPSED_SHARE", default="0.25")

@@ -1,0 +1,290 @@
+"""The adapter between the database and the requirements engine (ceutrack.rules).
+
+Views, tasks and exports call `evaluate_person` / `evaluate_people`; nothing else turns rows
+into engine inputs. The catalog comes from CredentialType and BodyRule rows, so an admin's
+edit changes every computation; the thresholds come from settings. Both functions issue a
+constant number of queries whatever the number of activities or people.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.db.models import Model, QuerySet
+
+from ceutrack import rules
+from ceutrack.accounts.models import User
+from ceutrack.activities.models import Activity
+from ceutrack.credentials.models import (
+    ApprenticeEvidence,
+    BodyRule,
+    Credential,
+    CredentialType,
+    OfficialCycle,
+)
+
+# Only what the engine reads, so certificates and notes stay out of bulk queries.
+ACTIVITY_FIELDS = (
+    "id",
+    "user_id",
+    "title",
+    "provider",
+    "completed_on",
+    "units",
+    "kind",
+    "aapc",
+    "aapc_index",
+    "topic",
+    "ahima",
+    "ahima_domain",
+    "ahima_sourced",
+)
+
+
+class _PersonLike(Protocol):
+    aapc_membership_month: int | None
+
+
+# ------------------------------------------------------------------ catalog and settings
+
+
+def load_catalog() -> rules.Catalog:
+    """The engine's catalog from the database (2 queries).
+
+    Rows are read by id, which is the seed order, so the engine sees the same order as
+    DEFAULT_CATALOG and rows added later come last. Apprentice-removal thresholds and unit
+    limits are not stored and keep the engine's defaults.
+    """
+    credentials = tuple(_credential_type(row) for row in CredentialType.objects.order_by("id"))
+    bodies = tuple(_body_rules(row) for row in BodyRule.objects.order_by("id"))
+    return replace(rules.DEFAULT_CATALOG, credentials=credentials, bodies=bodies)
+
+
+def thresholds_from_settings() -> rules.Thresholds:
+    """Status thresholds (domain.md section 4) from the CEU_* settings."""
+    return rules.Thresholds(
+        behind_elapsed_share=Decimal(str(settings.CEU_BEHIND_ELAPSED_SHARE)),
+        behind_pace_share=Decimal(str(settings.CEU_BEHIND_PACE_SHARE)),
+        at_risk_margin_share=Decimal(str(settings.CEU_AT_RISK_MARGIN_SHARE)),
+        at_risk_days=int(settings.CEU_AT_RISK_DAYS),
+    )
+
+
+def _units(value: Decimal) -> Decimal:
+    """Drop the trailing zeros a DecimalField adds (36.0 -> 36) so results read as the
+    engine's own data does, without turning 40 into 4E+1."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
+def _optional_units(value: Decimal | None) -> Decimal | None:
+    return None if value is None else _units(value)
+
+
+def _credential_type(row: CredentialType) -> rules.CredentialType:
+    return rules.CredentialType(
+        code=row.code,
+        name=row.name,
+        body=row.body,
+        base_units=_units(row.base_units),
+        topic=row.topic or None,
+        topic_minimum=_optional_units(row.topic_minimum),
+        apprentice_of=row.apprentice_of or None,
+        supersedes=row.supersedes or None,
+        self_review=row.self_review,
+    )
+
+
+def _body_rules(row: BodyRule) -> rules.BodyRules:
+    return rules.BodyRules(
+        body=row.body,
+        name=row.name,
+        extra_units=_units(row.extra_units),
+        max_units=_units(row.max_units),
+        cycle_kind=row.cycle_kind,
+        cycle_months=row.cycle_months,
+        prorate_first_cycle=row.prorate_first_cycle,
+        renewal_month_carry=row.renewal_month_carry,
+        index_dedupe=row.index_dedupe,
+        domain_share=_optional_units(row.domain_share),
+        sourced_share=_optional_units(row.sourced_share),
+        sourced_from=row.sourced_from,
+        self_review_count=row.self_review_count,
+        self_review_until=row.self_review_until,
+    )
+
+
+# ------------------------------------------------------------------ rows to engine inputs
+
+
+def _entry_order(row: Model) -> tuple[bool, int]:
+    # Unsaved rows (factory .build()) keep the order they were given in, after saved ones.
+    return (row.pk is None, row.pk or 0)
+
+
+def person_input(
+    user: _PersonLike,
+    *,
+    credentials: Iterable[Credential],
+    official_cycles: Iterable[OfficialCycle],
+    evidence: ApprenticeEvidence | None,
+    activities: Iterable[Activity],
+) -> rules.PersonInput:
+    """The engine's input for one person from their rows (no queries when each credential's
+    credential_type is already loaded). Rows are put in entry order, which the engine's
+    duplicate and apprentice rules depend on."""
+    held = sorted(credentials, key=lambda c: (c.earned_on, *_entry_order(c)))
+    return rules.PersonInput(
+        credentials=tuple(
+            rules.HeldCredential(code=c.credential_type.code, earned_on=c.earned_on) for c in held
+        ),
+        activities=tuple(_activity(a) for a in sorted(activities, key=_entry_order)),
+        official_cycles=tuple(
+            rules.OfficialCycle(
+                body=c.body, start=c.start, end=c.end, required=_optional_units(c.required)
+            )
+            for c in sorted(official_cycles, key=lambda c: (c.start, *_entry_order(c)))
+        ),
+        aapc_membership_month=user.aapc_membership_month,
+        apprentice_evidence=None
+        if evidence is None
+        else rules.ApprenticeEvidence(
+            experience_months=evidence.experience_months,
+            course_contact_hours=_units(evidence.course_contact_hours),
+            practicode=evidence.practicode,
+        ),
+    )
+
+
+def _activity(row: Activity) -> rules.Activity:
+    return rules.Activity(
+        id=str(row.pk),
+        completed_on=row.completed_on,
+        units=_units(row.units),
+        title=row.title,
+        provider=row.provider,
+        kind=row.kind,
+        aapc=row.aapc,
+        aapc_index=row.aapc_index,
+        topic=row.topic or None,
+        ahima=row.ahima,
+        ahima_domain=row.ahima_domain,
+        ahima_sourced=row.ahima_sourced,
+    )
+
+
+# ------------------------------------------------------------------ loading and evaluating
+
+
+@dataclass
+class _Rows:
+    credentials: list[Credential] = field(default_factory=list)
+    official_cycles: list[OfficialCycle] = field(default_factory=list)
+    evidence: ApprenticeEvidence | None = None
+    activities: list[Activity] = field(default_factory=list)
+
+
+def _rows_by_user(**user_filter: Any) -> dict[int, _Rows]:
+    """Every row the engine needs, one query per table, grouped by user id in Python."""
+    grouped: defaultdict[int, _Rows] = defaultdict(_Rows)
+    for credential in (
+        Credential.objects.filter(**user_filter)
+        .select_related("credential_type")
+        .order_by("earned_on", "id")
+    ):
+        grouped[credential.user_id].credentials.append(credential)
+    for cycle in OfficialCycle.objects.filter(**user_filter).order_by("start", "id"):
+        grouped[cycle.user_id].official_cycles.append(cycle)
+    for evidence in ApprenticeEvidence.objects.filter(**user_filter):
+        grouped[evidence.user_id].evidence = evidence
+    for activity in (
+        Activity.objects.filter(**user_filter).only(*ACTIVITY_FIELDS).order_by("user_id", "id")
+    ):
+        grouped[activity.user_id].activities.append(activity)
+    return grouped
+
+
+def _evaluate(
+    user: User,
+    rows: _Rows,
+    *,
+    today: date,
+    catalog: rules.Catalog,
+    thresholds: rules.Thresholds,
+) -> rules.Evaluation:
+    person = person_input(
+        user,
+        credentials=rows.credentials,
+        official_cycles=rows.official_cycles,
+        evidence=rows.evidence,
+        activities=rows.activities,
+    )
+    return rules.evaluate(person, today=today, catalog=catalog, thresholds=thresholds)
+
+
+def evaluate_person(
+    user: User, *, today: date | None = None, catalog: rules.Catalog | None = None
+) -> rules.Evaluation:
+    """One person's evaluation on `today` (default: today in the person's time zone).
+
+    Six queries (four without the catalog when one is passed in), whatever the number of
+    credentials and activities.
+    """
+    rows = _rows_by_user(user_id=user.pk).get(user.pk, _Rows())
+    return _evaluate(
+        user,
+        rows,
+        today=today or user.local_today(),
+        catalog=catalog or load_catalog(),
+        thresholds=thresholds_from_settings(),
+    )
+
+
+def evaluate_people(
+    user_ids: Iterable[int] | QuerySet[Any],
+    *,
+    today: date | None = None,
+    catalog: rules.Catalog | None = None,
+) -> dict[int, rules.Evaluation]:
+    """Evaluations keyed by user id, in a constant number of queries for any number of people.
+
+    `user_ids` may be ids or a queryset (used as a subquery, e.g. an organization's member
+    ids). Without `today` each person is evaluated on their own local date. Ids with no user
+    are left out.
+    """
+    ids = user_ids if isinstance(user_ids, QuerySet) else list(user_ids)
+    users = list(User.objects.filter(pk__in=ids).only("id", "time_zone", "aapc_membership_month"))
+    if not users:
+        return {}
+    catalog = catalog or load_catalog()
+    thresholds = thresholds_from_settings()
+    rows = _rows_by_user(user_id__in=ids)
+    return {
+        user.pk: _evaluate(
+            user,
+            rows.get(user.pk, _Rows()),
+            today=today or user.local_today(),
+            catalog=catalog,
+            thresholds=thresholds,
+        )
+        for user in users
+    }
+
+
+# ------------------------------------------------------------------ helpers for pages
+
+
+def activity_allocations(evaluation: rules.Evaluation) -> dict[str, list[rules.Allocation]]:
+    """Where each activity went, keyed by activity id (str(pk)), one entry per body it is
+    marked for: the cycle end it counted in, or the reason it did not count."""
+    allocations: defaultdict[str, list[rules.Allocation]] = defaultdict(list)
+    for allocation in evaluation.allocations:
+        allocations[allocation.activity_id].append(allocation)
+    return dict(allocations)

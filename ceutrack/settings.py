@@ -233,7 +233,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "ceutrack.reminders.tasks.send_weekly_digests",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
     },
+    # Hourly, because each person's day turns over at their own local midnight.
+    "refresh-compliance-summaries": {
+        "task": "ceutrack.organizations.tasks.refresh_stale_summaries",
+        "schedule": crontab(minute=5),
+    },
 }
+
+# --- Employers (organizations app).
+INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=14)
+NUDGE_INTERVAL_HOURS = env.int("NUDGE_INTERVAL_HOURS", default=24)
 
 # --- Reminder outbox (ceutrack.reminders): retries with exponential backoff, then `failed`;
 # a row left `sending` longer than the claim timeout (a killed worker) goes back to pending.

@@ -31,4 +31,3 @@ def ensure_broker_folders() -> None:
 def _prepare_broker(**kwargs: Any) -> None:
     # A worker or beat started by hand (not through `make run`) must not die on a fresh var/.
     ensure_broker_folders()
-

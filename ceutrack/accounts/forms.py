@@ -4,10 +4,15 @@ from django.http import HttpRequest
 
 from ceutrack.accounts.models import TIME_ZONE_CHOICES, User
 
+TIME_ZONE_HELP = "Deadlines and “today” follow this time zone."
+
 
 class SignupForm(AllauthSignupForm):
     full_name = forms.CharField(max_length=150, label="Full name")
-    time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, initial="America/New_York")
+    # A ChoiceField (not free text): an unknown zone would break every page the person opens.
+    time_zone = forms.ChoiceField(
+        choices=TIME_ZONE_CHOICES, initial="America/New_York", help_text=TIME_ZONE_HELP
+    )
 
     field_order = ["full_name", "email", "password1", "password2", "time_zone"]
 
@@ -20,7 +25,9 @@ class SignupForm(AllauthSignupForm):
 
 
 class ProfileForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, help_text=TIME_ZONE_HELP)
+
     class Meta:
         model = User
-        fields = ["full_name", "time_zone"]
-        widgets = {"time_zone": forms.Select(choices=TIME_ZONE_CHOICES)}
+        fields = ["full_name", "time_zone", "aapc_membership_month"]
+        labels = {"full_name": "Full name"}

@@ -6,7 +6,45 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 
-TIME_ZONE_CHOICES = sorted((tz, tz.replace("_", " ")) for tz in zoneinfo.available_timezones())
+# Canonical "Region/City" zones only: tzdata also ships legacy aliases (US/Eastern, EST5EDT,
+# localtime, Factory) that would only clutter the list people pick from.
+_REGIONS = frozenset(
+    {
+        "Africa",
+        "America",
+        "Antarctica",
+        "Arctic",
+        "Asia",
+        "Atlantic",
+        "Australia",
+        "Europe",
+        "Indian",
+        "Pacific",
+    }
+)
+ALL_TIME_ZONES = sorted(
+    tz for tz in zoneinfo.available_timezones() if tz == "UTC" or tz.split("/")[0] in _REGIONS
+)
+COMMON_TIME_ZONES = [
+    ("America/New_York", "Eastern (New York)"),
+    ("America/Chicago", "Central (Chicago)"),
+    ("America/Denver", "Mountain (Denver)"),
+    ("America/Phoenix", "Mountain, no daylight saving (Phoenix)"),
+    ("America/Los_Angeles", "Pacific (Los Angeles)"),
+    ("America/Anchorage", "Alaska (Anchorage)"),
+    ("Pacific/Honolulu", "Hawaii (Honolulu)"),
+    ("America/Puerto_Rico", "Atlantic (Puerto Rico)"),
+    ("UTC", "UTC"),
+]
+TIME_ZONE_CHOICES = [
+    ("Common in the United States", COMMON_TIME_ZONES),
+    ("All time zones", [(tz, tz.replace("_", " ")) for tz in ALL_TIME_ZONES]),
+]
+
+
+def normalize_email(email: str) -> str:
+    """One spelling per mailbox: `Casey@Example.COM ` and `casey@example.com` are one login."""
+    return email.strip().lower()
 
 
 class UserManager(BaseUserManager["User"]):
@@ -15,10 +53,14 @@ class UserManager(BaseUserManager["User"]):
     def create_user(self, email: str, password: str | None = None, **fields: object) -> "User":
         if not email:
             raise ValueError("An email address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user = self.model(email=normalize_email(email), **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
+
+    def get_by_natural_key(self, username: str | None) -> "User":
+        # Emails are stored lowercase; Django's own login forms (admin) pass what was typed.
+        return self.get(email=normalize_email(username or ""))
 
     def create_superuser(self, email: str, password: str | None = None, **fields: object) -> "User":
         fields.setdefault("is_staff", True)
@@ -52,6 +94,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["email"]
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = normalize_email(self.email)
 
     def __str__(self) -> str:
         return self.display_name

@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from ceutrack.reminders import views
 
 app_name = "reminders"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.preferences, name="preferences"),
+    path("log/", views.log, name="log"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]

@@ -1,0 +1,165 @@
+"""The weekly manager digest: one email per manager listing the staff (consented members of
+their organizations) who became at risk, behind or lapsed that week.
+
+"Became" is read from the outbox: the planner adds a row the day a person's cycle first
+calls for one of those reminders. The digest shows the people still in that state when it
+is sent, with the engine's current figures. Digest rows live in the same outbox
+(kind `digest`, body "ALL", cycle_end = the Monday of the week reported) and are claimed
+and sent by the same sender.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from ceutrack import rules
+from ceutrack.accounts.models import User
+from ceutrack.credentials.evaluation import evaluate_people
+from ceutrack.organizations.models import VIEW_ROLES, Membership
+from ceutrack.reminders.emails import absolute_url, build_message, unsubscribe_url
+from ceutrack.reminders.models import (
+    DIGEST_BODY,
+    Kind,
+    Reminder,
+    ReminderPreferences,
+    week_start,
+)
+
+# Planned reminder kinds that mean "this person's cycle went wrong this week".
+TROUBLE_KINDS = (Kind.AT_RISK, Kind.BEHIND, Kind.DUE_90, Kind.DUE_30, Kind.DUE_7, Kind.LAPSED)
+TROUBLE_STATUSES = (rules.AT_RISK, rules.BEHIND, rules.LAPSED)
+
+
+def managers() -> QuerySet[User]:
+    """Everyone who currently manages an organization with at least one consenting member."""
+    org_ids = Membership.objects.consented().values("organization_id")
+    manager_ids = (
+        Membership.objects.current()
+        .filter(role__in=VIEW_ROLES, organization_id__in=org_ids)
+        .values("user_id")
+    )
+    return User.objects.filter(pk__in=manager_ids, is_active=True)
+
+
+def managers_of(user: User) -> QuerySet[User]:
+    """The managers of every organization the person shares their records with right now."""
+    org_ids = Membership.objects.consented().filter(user=user).values("organization_id")
+    manager_ids = (
+        Membership.objects.current()
+        .filter(role__in=VIEW_ROLES, organization_id__in=org_ids)
+        .values("user_id")
+    )
+    return User.objects.filter(pk__in=manager_ids, is_active=True).order_by("email")
+
+
+def plan_weekly_digests(*, today: date | None = None, enqueue_sender: bool = True) -> int:
+    """One digest row per manager for the last full week (Monday to Sunday) before `today`.
+    Idempotent like the planner; returns the rows added."""
+    today = today or timezone.localdate()
+    week = week_start(today) - timedelta(days=7)
+    rows = [
+        Reminder(user_id=pk, body=DIGEST_BODY, cycle_end=week, kind=Kind.DIGEST, planned_on=today)
+        for pk in managers().values_list("pk", flat=True)
+    ]
+    if not rows:
+        return 0
+    planned = Reminder.objects.filter(kind=Kind.DIGEST, cycle_end=week)
+    with transaction.atomic():
+        before = planned.count()
+        Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+        added = planned.count() - before
+    if added and enqueue_sender:
+        from ceutrack.reminders.tasks import send_pending_reminders
+
+        transaction.on_commit(send_pending_reminders.delay)
+    return added
+
+
+def digest_entries(manager: User, *, week: date, catalog: rules.Catalog) -> list[dict[str, Any]]:
+    """Staff of the manager's organizations who became at risk, behind or lapsed in the week
+    starting `week` and are still so now, grouped by organization (name order)."""
+    org_names = dict(
+        Membership.objects.current()
+        .filter(user=manager, role__in=VIEW_ROLES)
+        .values_list("organization_id", "organization__name")
+    )
+    staff = Membership.objects.consented().filter(organization_id__in=org_names)
+    orgs_of: defaultdict[int, list[int]] = defaultdict(list)
+    for user_id, org_id in staff.values_list("user_id", "organization_id"):
+        orgs_of[user_id].append(org_id)
+    trouble = (
+        Reminder.objects.filter(
+            user_id__in=list(orgs_of),
+            kind__in=TROUBLE_KINDS,
+            planned_on__range=(week, week + timedelta(days=6)),
+        )
+        .values_list("user_id", "body")
+        .distinct()
+    )
+    bodies_of: defaultdict[int, set[str]] = defaultdict(set)
+    for user_id, body in trouble:
+        bodies_of[user_id].add(body)
+    if not bodies_of:
+        return []
+    people = {u.pk: u for u in User.objects.filter(pk__in=list(bodies_of))}
+    evaluations = evaluate_people(list(bodies_of), catalog=catalog)
+    grouped: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
+    for user_id, bodies in bodies_of.items():
+        evaluation = evaluations.get(user_id)
+        for code in sorted(bodies):
+            result = evaluation.body(code) if evaluation else None
+            cycle = result.current if result else None
+            if cycle is None or cycle.status not in TROUBLE_STATUSES:
+                continue  # caught up since: nothing to worry the manager with
+            for org_id in orgs_of[user_id]:
+                grouped[org_id].append(
+                    {
+                        "person": people[user_id],
+                        "body": code,
+                        "cycle": cycle,
+                        "status": cycle.status.replace("_", " ").capitalize(),
+                    }
+                )
+    return [
+        {
+            "organization": org_names[org_id],
+            "people": sorted(
+                grouped[org_id], key=lambda e: (e["person"].display_name.lower(), e["body"])
+            ),
+        }
+        for org_id in sorted(grouped, key=lambda pk: org_names[pk].lower())
+    ]
+
+
+def prepare(
+    row: Reminder, *, prefs: ReminderPreferences, catalog: rules.Catalog
+) -> list[Any] | str:
+    """The digest message for a claimed digest row, or the reason it is skipped."""
+    manager = row.user
+    if not manager.is_active:
+        return "account inactive"
+    if not prefs.digest:
+        return "opted out"
+    organizations = digest_entries(manager, week=row.cycle_end, catalog=catalog)
+    if not organizations:
+        return "nothing to report this week"
+    context = {
+        "user": manager,
+        "week_start": row.cycle_end,
+        "week_end": row.cycle_end + timedelta(days=6),
+        "organizations": organizations,
+        "count": sum(len(org["people"]) for org in organizations),
+        "dashboard_url": absolute_url(reverse("home")),
+        "preferences_url": absolute_url(reverse("reminders:preferences")),
+        "unsubscribe_url": unsubscribe_url(user_id=manager.pk, kind=Kind.DIGEST),
+    }
+    return [
+        build_message("digest", context, to=manager.email, unsubscribe=context["unsubscribe_url"])
+    ]

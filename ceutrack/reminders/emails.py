@@ -1,0 +1,78 @@
+"""Rendering reminder emails: one helper for every message, plus signed unsubscribe links."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+UNSUBSCRIBE_SALT = "ceutrack.reminders.unsubscribe"
+
+
+def render_email(name: str, context: dict[str, Any]) -> tuple[str, str, str]:
+    """(subject, text, html) from templates/emails/<name>_subject.txt, <name>.txt, .html.
+
+    The subject is flattened to one line: a newline in a header would be rejected.
+    """
+    subject = render_to_string(f"emails/{name}_subject.txt", context)
+    subject = re.sub(r"\s+", " ", subject).strip()
+    text = render_to_string(f"emails/{name}.txt", context)
+    html = render_to_string(f"emails/{name}.html", context)
+    return subject, _tidy(text), html
+
+
+def _tidy(text: str) -> str:
+    # Template tags leave runs of blank lines; plain-text readers deserve one at most.
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def absolute_url(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def unsubscribe_token(*, user_id: int, kind: str) -> str:
+    return signing.dumps({"u": user_id, "k": kind}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, str]:
+    """(user id, kind) from a token; raises signing.BadSignature when forged or damaged."""
+    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int) or "k" not in data:
+        raise signing.BadSignature("Malformed unsubscribe token")
+    return data["u"], str(data["k"])
+
+
+def unsubscribe_url(*, user_id: int, kind: str) -> str:
+    token = unsubscribe_token(user_id=user_id, kind=kind)
+    return absolute_url(reverse("reminders:unsubscribe", args=[token]))
+
+
+def build_message(
+    name: str,
+    context: dict[str, Any],
+    *,
+    to: str,
+    unsubscribe: str | None = None,
+) -> EmailMultiAlternatives:
+    """A multipart (text + HTML) message; with `unsubscribe`, RFC 8058 one-click headers."""
+    subject, text, html = render_email(name, context)
+    headers = {}
+    if unsubscribe:
+        headers = {
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        headers=headers,
+    )
+    message.attach_alternative(html, "text/html")
+    return message

@@ -1,0 +1,185 @@
+"""The reminder outbox and each person's reminder preferences.
+
+One outbox row per (person, body, cycle end, kind), unique in the database: planning inserts
+with `ignore_conflicts`, so a second sweep adds nothing, and a kind is never sent twice for
+one cycle. Delivery claims a row with a conditional UPDATE before it acts.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+
+class Kind(models.TextChoices):
+    AT_RISK = "at_risk", "At risk"
+    BEHIND = "behind", "Behind"
+    DUE_90 = "due_90", "Due in 90 days"
+    DUE_30 = "due_30", "Due in 30 days"
+    DUE_7 = "due_7", "Due in 7 days"
+    LAPSED = "lapsed", "Lapsed"
+    SUBMIT = "submit", "Time to submit"
+    DIGEST = "digest", "Weekly manager digest"
+
+
+# The kinds the engine plans for a coder's cycle (everything but the manager digest).
+COACHING_KINDS: tuple[str, ...] = tuple(k for k in Kind.values if k != Kind.DIGEST)
+
+# A digest row is not about one body's cycle: it uses this body and the week's Monday.
+DIGEST_BODY = "ALL"
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    SKIPPED = "skipped", "Skipped"
+
+
+class ReminderQuerySet(models.QuerySet["Reminder"]):
+    def due(self, *, now: datetime) -> ReminderQuerySet:
+        """Pending rows whose (re)try time has come."""
+        return self.filter(status=Status.PENDING).filter(
+            Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+        )
+
+    def recover_stale(self, *, now: datetime, timeout: timedelta) -> int:
+        """Put back rows a crashed worker claimed and never finished; returns how many."""
+        return self.filter(status=Status.SENDING, claimed_at__lt=now - timeout).update(
+            status=Status.PENDING, claimed_at=None, updated_at=now
+        )
+
+    def claim(self, pk: int, *, now: datetime) -> bool:
+        """Take one pending row for this worker. Exactly one concurrent caller gets True:
+        the UPDATE's WHERE status = pending is evaluated under the row lock on PostgreSQL
+        and under the database write lock on SQLite."""
+        return (
+            self.filter(pk=pk, status=Status.PENDING).update(
+                status=Status.SENDING,
+                claimed_at=now,
+                attempts=F("attempts") + 1,
+                updated_at=now,
+            )
+            == 1
+        )
+
+
+class Reminder(models.Model):
+    """One reminder email in the outbox (or a manager's weekly digest, kind `digest`)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    body = models.CharField(max_length=8)
+    cycle_end = models.DateField(help_text="End of the cycle; for a digest, the week's Monday.")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    skip_reason = models.CharField(max_length=200, blank=True)
+    recipient = models.EmailField(blank=True, help_text="The address it was sent to.")
+    planned_on = models.DateField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReminderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-planned_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "body", "cycle_end", "kind"], name="one_reminder_per_kind_and_cycle"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="reminder_due_idx"),
+            models.Index(fields=["kind", "planned_on"], name="reminder_kind_planned_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.user_id} ({self.body}, {self.cycle_end})"
+
+    @property
+    def is_digest(self) -> bool:
+        return self.kind == Kind.DIGEST
+
+    def retry_at(self, *, now: datetime, base: timedelta) -> datetime:
+        """Exponential backoff: base, 2 x base, 4 x base... after the 1st, 2nd, 3rd attempt."""
+        return now + base * (2 ** max(self.attempts - 1, 0))
+
+
+def week_start(day: date) -> date:
+    """The Monday of the week containing `day`."""
+    return day - timedelta(days=day.weekday())
+
+
+class ReminderPreferences(models.Model):
+    """Which reminders a person wants. A person without a row gets the defaults."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preferences"
+    )
+    at_risk = models.BooleanField(
+        "at risk", default=True, help_text="You are falling behind the pace your cycle needs."
+    )
+    behind = models.BooleanField(
+        "behind", default=True, help_text="You have earned less than half of the expected units."
+    )
+    due_90 = models.BooleanField(
+        "90 days left", default=True, help_text="Your cycle ends in 90 days and units are owed."
+    )
+    due_30 = models.BooleanField(
+        "30 days left", default=True, help_text="Your cycle ends in 30 days and units are owed."
+    )
+    due_7 = models.BooleanField(
+        "7 days left", default=True, help_text="Your cycle ends in a week and units are owed."
+    )
+    lapsed = models.BooleanField(
+        "lapsed", default=True, help_text="Your cycle ended before you had all your units."
+    )
+    submit = models.BooleanField(
+        "time to submit",
+        default=True,
+        help_text="You have all your units: report them in the body's portal before the end.",
+    )
+    copy_managers = models.BooleanField(
+        "copy my managers",
+        default=False,
+        help_text="Managers of organizations you share your progress with get a copy.",
+    )
+    digest = models.BooleanField(
+        "weekly staff digest",
+        default=True,
+        help_text="For managers: a Monday email listing staff who fell behind that week.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "reminder preferences"
+
+    def __str__(self) -> str:
+        return f"Reminder preferences of {self.user_id}"
+
+    @classmethod
+    def for_user(cls, user: models.Model) -> ReminderPreferences:
+        """The saved preferences, or unsaved defaults (nothing is written on read)."""
+        try:
+            return cls.objects.get(user=user)
+        except cls.DoesNotExist:
+            return cls(user=user)
+
+    def wants(self, kind: str) -> bool:
+        return bool(getattr(self, kind))
+
+    def turn_off(self, kind: str) -> None:
+        if kind not in Kind.values:
+            raise ValueError(f"Unknown reminder kind {kind!r}")
+        setattr(self, kind, False)
+        self.save()

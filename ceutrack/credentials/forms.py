@@ -1,0 +1,170 @@
+"""Forms for the credentials a person holds, their official cycle dates and apprentice evidence.
+
+Forms check what a person typed (dates, duplicates, contradictions); what the credentials
+require is the engine's business.
+"""
+
+from itertools import groupby
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils.dateformat import format as format_date
+
+from ceutrack.accounts.models import User
+from ceutrack.credentials.models import (
+    ApprenticeEvidence,
+    Body,
+    Credential,
+    CredentialType,
+    OfficialCycle,
+)
+
+
+class _GroupedByBody(forms.models.ModelChoiceIterator):
+    """Credential types as <optgroup>s per certifying body (the queryset is ordered by body)."""
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for body, types in groupby(self.queryset, key=lambda t: t.body):
+            yield (Body(body).label, [self.choice(t) for t in types])
+
+
+class CredentialTypeField(forms.ModelChoiceField):
+    iterator = _GroupedByBody
+
+    def label_from_instance(self, obj: CredentialType) -> str:
+        return f"{obj.code} — {obj.name}"
+
+
+class CredentialForm(forms.ModelForm):
+    credential_type = CredentialTypeField(
+        queryset=CredentialType.objects.none(), label="Credential", empty_label="Choose…"
+    )
+
+    class Meta:
+        model = Credential
+        fields = ["credential_type", "earned_on"]
+        widgets = {"earned_on": forms.DateInput(attrs={"type": "date"})}
+        help_texts = {"earned_on": "The date on your certificate (when you passed the exam)."}
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.instance.user = user
+        offered = Q(is_active=True)
+        if self.instance.credential_type_id:
+            # A credential retired from the catalog stays editable for those who hold it.
+            offered |= Q(pk=self.instance.credential_type_id)
+        self.fields["credential_type"].queryset = CredentialType.objects.filter(offered).order_by(
+            "body", "code"
+        )
+
+    def clean_earned_on(self):  # type: ignore[no-untyped-def]
+        earned_on = self.cleaned_data["earned_on"]
+        if earned_on > self.user.local_today():
+            raise forms.ValidationError(
+                "The certification date is in the future. Add a credential once you have earned it."
+            )
+        return earned_on
+
+    def clean_credential_type(self):  # type: ignore[no-untyped-def]
+        chosen: CredentialType = self.cleaned_data["credential_type"]
+        others = Credential.objects.filter(user=self.user).exclude(pk=self.instance.pk)
+        held = {c.credential_type.code: c for c in others.select_related("credential_type")}
+        if chosen.code in held:
+            raise forms.ValidationError(f"You already hold {chosen.code}.")
+        if chosen.apprentice_of and chosen.apprentice_of in held:
+            raise forms.ValidationError(
+                f"{chosen.code} is the apprentice variant of {chosen.apprentice_of}, which you "
+                f"already hold. You can't hold both."
+            )
+        apprentice = next(
+            (c for c in held.values() if c.credential_type.apprentice_of == chosen.code), None
+        )
+        if apprentice is not None:
+            code = apprentice.credential_type.code
+            raise forms.ValidationError(
+                f"You hold {code}, the apprentice variant of {chosen.code}. Once the apprentice "
+                f"designation is removed, edit your {code} and change it to {chosen.code}."
+            )
+        return chosen
+
+
+class MembershipMonthForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["aapc_membership_month"]
+        help_texts = {
+            "aapc_membership_month": (
+                "The month your AAPC membership renews; your CEUs are due at its end. "
+                "Leave blank to use the month of your first AAPC certification."
+            )
+        }
+
+
+class OfficialCycleForm(forms.ModelForm):
+    class Meta:
+        model = OfficialCycle
+        fields = ["body", "start", "end", "required"]
+        labels = {"start": "Cycle start", "end": "Cycle end"}
+        widgets = {
+            "start": forms.DateInput(attrs={"type": "date"}),
+            "end": forms.DateInput(attrs={"type": "date"}),
+            "required": forms.NumberInput(attrs={"step": "0.5", "min": "0.5"}),
+        }
+        help_texts = {
+            "required": "Only if the portal shows a different number; leave blank otherwise.",
+        }
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.instance.user = user
+
+    def clean_required(self):  # type: ignore[no-untyped-def]
+        required = self.cleaned_data["required"]
+        if required is not None and required <= 0:
+            raise forms.ValidationError("Required units must be more than 0 (or leave blank).")
+        return required
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        body, start, end = cleaned.get("body"), cleaned.get("start"), cleaned.get("end")
+        if not (body and start and end):
+            return cleaned
+        if end < start:
+            self.add_error("end", "The cycle ends before it starts. Check both dates.")
+            return cleaned
+        overlapping = (
+            OfficialCycle.objects.for_user(self.user)
+            .filter(body=body, start__lte=end, end__gte=start)
+            .exclude(pk=self.instance.pk)
+            .first()
+        )
+        if overlapping is not None:
+            self.add_error(
+                None,
+                f"These dates overlap your official {body} cycle "
+                f"{format_date(overlapping.start, 'j M Y')} to "
+                f"{format_date(overlapping.end, 'j M Y')}. "
+                "Edit that cycle instead.",
+            )
+        return cleaned
+
+
+class ApprenticeEvidenceForm(forms.ModelForm):
+    class Meta:
+        model = ApprenticeEvidence
+        fields = ["experience_months", "course_contact_hours", "practicode"]
+        help_texts = {
+            "experience_months": "Documented by two letters of recommendation or employer letters.",
+            "course_contact_hours": "Contact hours of an 80-hour coding preparation course.",
+        }
+
+    def clean_course_contact_hours(self):  # type: ignore[no-untyped-def]
+        hours = self.cleaned_data["course_contact_hours"]
+        if hours < 0:
+            raise forms.ValidationError("Contact hours can't be negative.")
+        return hours

@@ -47,3 +47,24 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     kind = Kind.WEBINAR
     aapc = True
     aapc_index = factory.Sequence(lambda n: f"IDX{n:05d}")
+
+
+class ReminderFactory(factory.django.DjangoModelFactory):
+    """An outbox row (pending by default) for the CPC cycle ending 2027-01-31."""
+
+    class Meta:
+        model = "reminders.Reminder"
+
+    user = factory.SubFactory(UserFactory)
+    body = "AAPC"
+    cycle_end = date(2027, 1, 31)
+    kind = "behind"
+    planned_on = date(2026, 6, 1)
+
+
+class ReminderPreferencesFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reminders.ReminderPreferences"
+        django_get_or_create = ("user",)
+
+    user = factory.SubFactory(UserFactory)

@@ -1,0 +1,191 @@
+"""The activity form: converts what a coder typed and refuses what the engine would reject.
+
+Which activities are refused at entry (domain.md 3.1) is decided by the engine's
+`activity_rejection`; this form only turns its reason into words.
+"""
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.conf import settings
+
+from ceutrack.accounts.models import User
+from ceutrack.activities.certificates import CheckedCertificate, check_upload
+from ceutrack.activities.models import Activity, Kind
+from ceutrack.credentials.models import CredentialType
+from ceutrack.rules import DEFAULT_CATALOG, Catalog
+from ceutrack.rules import Activity as RulesActivity
+from ceutrack.rules.counting import activity_rejection, normalise_text
+from ceutrack.rules.types import FUTURE_DATE, INVALID_INCREMENT, INVALID_UNITS
+
+
+def topic_label(topic: str) -> str:
+    return topic.replace("_", " ").capitalize()
+
+
+def topic_choices(current: str = "") -> list[tuple[str, str]]:
+    """The catalog's topic keys (those with a topic minimum), plus the activity's own."""
+    topics = set(
+        CredentialType.objects.exclude(topic="").values_list("topic", flat=True).distinct()
+    )
+    if current:
+        topics.add(current)
+    return [("", "No specific topic")] + [(t, topic_label(t)) for t in sorted(topics)]
+
+
+def _number(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+class ActivityForm(forms.ModelForm):
+    # No decimal places limit here: the engine's rule, not the column width, explains bad units.
+    units = forms.DecimalField(label="Units (CEUs)")
+    topic = forms.ChoiceField(
+        required=False,
+        help_text="For a specialty or topic minimum (e.g. auditing for CPMA). Optional.",
+    )
+    certificate_file = forms.FileField(
+        label="Certificate",
+        required=False,
+        help_text="PDF, PNG or JPEG, up to 10 MB.",
+        widget=forms.FileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+    )
+    remove_certificate = forms.BooleanField(label="Remove the current certificate", required=False)
+
+    class Meta:
+        model = Activity
+        fields = [
+            "title",
+            "provider",
+            "completed_on",
+            "units",
+            "kind",
+            "aapc",
+            "ahima",
+            "aapc_index",
+            "topic",
+            "ahima_domain",
+            "ahima_sourced",
+            "notes",
+        ]
+        labels = {
+            "aapc": "Report to AAPC (AAPC-approved course)",
+            "ahima": "Report to AHIMA",
+            "ahima_domain": "In an AHIMA health information domain",
+            "ahima_sourced": "Offered by AHIMA or a state association",
+        }
+        help_texts = {
+            "aapc_index": "The index number on an AAPC-approved course certificate.",
+            "provider": "Who offered it, e.g. AAPC, AHIMA, a local chapter.",
+        }
+        widgets = {
+            "completed_on": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(
+        self, *args: Any, user: User, catalog: Catalog = DEFAULT_CATALOG, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.catalog = catalog
+        self.instance.user = user
+        self.checked_certificate: CheckedCertificate | None = None
+        self.fields["units"].widget.attrs.update(
+            step=_number(catalog.unit_step),
+            min=_number(catalog.unit_step),
+            max=_number(catalog.max_activity_units),
+        )
+        self.fields["units"].help_text = (
+            f"In steps of {_number(catalog.unit_step)} (60 minutes = 1 unit), "
+            f"at most {_number(catalog.max_activity_units)}."
+        )
+        self.fields["topic"].choices = topic_choices(self.instance.topic)
+        self.fields["kind"].initial = Kind.WEBINAR
+        if not self.instance.certificate:
+            del self.fields["remove_certificate"]
+
+    def clean_certificate_file(self):  # type: ignore[no-untyped-def]
+        upload = self.cleaned_data.get("certificate_file")
+        if upload:
+            self.checked_certificate = check_upload(
+                upload, max_bytes=settings.CERTIFICATE_MAX_BYTES
+            )
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        completed_on, units = cleaned.get("completed_on"), cleaned.get("units")
+        if completed_on is None or units is None:
+            return cleaned
+        candidate = RulesActivity(id="new", completed_on=completed_on, units=units)
+        reason = activity_rejection(candidate, today=self.user.local_today(), catalog=self.catalog)
+        if reason == FUTURE_DATE:
+            self.add_error(
+                "completed_on",
+                "The completion date is in the future. Log an activity once you have done it.",
+            )
+        elif reason == INVALID_UNITS:
+            self.add_error(
+                "units",
+                f"Units must be more than 0 and at most "
+                f"{_number(self.catalog.max_activity_units)} for one activity.",
+            )
+        elif reason == INVALID_INCREMENT:
+            self.add_error(
+                "units",
+                f"Units come in steps of {_number(self.catalog.unit_step)} "
+                f"(60 minutes = 1 unit); {_number(units)} is not one.",
+            )
+        elif reason is not None:
+            self.add_error(None, f"This activity can't be logged ({reason}).")
+        return cleaned
+
+    def apply_certificate(self, activity: Activity) -> str:
+        """Attach the new upload or clear the old file; the replaced file's name, if any, for the
+        caller to delete once the change is committed."""
+        upload = self.cleaned_data.get("certificate_file")
+        old_name = activity.certificate.name if activity.certificate else ""
+        if upload and self.checked_certificate is not None:
+            activity.certificate = upload
+            activity.certificate_name = self.checked_certificate.original_name
+            activity.certificate_type = self.checked_certificate.content_type
+            return old_name
+        if self.cleaned_data.get("remove_certificate"):
+            activity.certificate = ""
+            activity.certificate_name = ""
+            activity.certificate_type = ""
+            return old_name
+        return ""
+
+    def duplicate_warnings(self) -> list[str]:
+        """Entries this one may repeat, compared the way the engine compares them; logged
+        anyway, since only the engine decides what counts."""
+        data = self.cleaned_data
+        others = Activity.objects.filter(user=self.user).exclude(pk=self.instance.pk).order_by("id")
+        warnings = []
+        key = (normalise_text(data["title"]), normalise_text(data.get("provider", "")))
+        same_day = others.filter(completed_on=data["completed_on"]).only("title", "provider")
+        if key[0] and any(
+            (normalise_text(a.title), normalise_text(a.provider)) == key for a in same_day
+        ):
+            warnings.append(
+                f"You already logged “{data['title']}” from the same provider on the same "
+                "date. If this is the same activity, only the first entry counts."
+            )
+        index = data.get("aapc_index", "").strip()
+        if data.get("aapc") and index:
+            candidates = others.filter(aapc=True, aapc_index__icontains=index).only(
+                "title", "aapc_index"
+            )
+            earlier = next(
+                (a for a in candidates if a.aapc_index.strip().casefold() == index.casefold()),
+                None,
+            )
+            if earlier is not None:
+                warnings.append(
+                    f"AAPC index {index} is already logged (“{earlier.title}”). AAPC counts "
+                    "each approved course once."
+                )
+        return warnings

@@ -1,0 +1,177 @@
+"""The activity list: its filters and, per row, where the engine counted the activity."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.dateformat import format as format_date
+
+from ceutrack.activities.models import Activity, Kind
+from ceutrack.credentials.evaluation import activity_allocations
+from ceutrack.credentials.models import Body
+from ceutrack.rules import CycleResult, Evaluation
+from ceutrack.rules.types import (
+    BEFORE_CERTIFICATION,
+    DUPLICATE,
+    FUTURE_DATE,
+    INVALID_INCREMENT,
+    INVALID_UNITS,
+    OUTSIDE_CYCLES,
+)
+
+BODY_FLAGS = {Body.AAPC: "aapc", Body.AHIMA: "ahima"}
+
+REJECTION_TEXT = {
+    FUTURE_DATE: "Dated in the future",
+    INVALID_UNITS: "Units out of range",
+    INVALID_INCREMENT: "Units not in allowed steps",
+}
+
+
+def _day(value: date) -> str:
+    return format_date(value, "j M Y")
+
+
+@dataclass(frozen=True)
+class CycleChoice:
+    body: str
+    start: date
+    end: date
+    current: bool
+    result: CycleResult
+
+    @property
+    def value(self) -> str:
+        return f"{self.body}:{self.start.isoformat()}:{self.end.isoformat()}"
+
+    @property
+    def label(self) -> str:
+        when = "current" if self.current else "ended"
+        return f"{self.body} {_day(self.start)} to {_day(self.end)} ({when})"
+
+
+def cycle_choices(evaluation: Evaluation) -> list[CycleChoice]:
+    """The person's cycles as the engine evaluated them: per body, current first, then history
+    newest first."""
+    choices = []
+    for body in evaluation.bodies:
+        cycles = [(body.current, True)] if body.current else []
+        cycles += [(c, False) for c in reversed(body.history)]
+        choices += [CycleChoice(body.body, c.start, c.end, cur, c) for c, cur in cycles]
+    return choices
+
+
+class ActivityFilterForm(forms.Form):
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "Title, provider, index, notes"}),
+    )
+    body = forms.ChoiceField(
+        label="Reported to", required=False, choices=[("", "Any body"), *Body.choices]
+    )
+    cycle = forms.ChoiceField(label="Cycle", required=False)
+    kind = forms.ChoiceField(
+        label="Kind", required=False, choices=[("", "Any kind"), *Kind.choices]
+    )
+    sort = forms.ChoiceField(
+        label="Sort",
+        required=False,
+        choices=[("newest", "Newest first"), ("oldest", "Oldest first")],
+    )
+
+    def __init__(self, *args: Any, evaluation: Evaluation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.cycles = {c.value: c for c in cycle_choices(evaluation)}
+        self.fields["cycle"].choices = [("", "Any cycle")] + [
+            (value, c.label) for value, c in self.cycles.items()
+        ]
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            field.widget.attrs["class"] = css
+
+    def has_filters(self) -> bool:
+        return any(self.cleaned_data.get(name) for name in ("q", "body", "cycle", "kind"))
+
+    def selected_cycle(self) -> CycleChoice | None:
+        if not (self.is_bound and self.is_valid()):
+            return None
+        return self.cycles.get(self.cleaned_data["cycle"])
+
+
+def filter_activities(activities: QuerySet[Activity], form: ActivityFilterForm) -> QuerySet:
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    if data.get("body"):
+        activities = activities.filter(**{BODY_FLAGS[Body(data["body"])]: True})
+    cycle = form.selected_cycle()
+    if cycle is not None:
+        activities = activities.filter(
+            **{BODY_FLAGS[Body(cycle.body)]: True},
+            completed_on__range=(cycle.start, cycle.end),
+        )
+    if data.get("kind"):
+        activities = activities.filter(kind=data["kind"])
+    if text := data.get("q", "").strip():
+        activities = activities.filter(
+            Q(title__icontains=text)
+            | Q(provider__icontains=text)
+            | Q(aapc_index__icontains=text)
+            | Q(notes__icontains=text)
+        )
+    if data.get("sort") == "oldest":
+        return activities.order_by("completed_on", "id")
+    return activities.order_by("-completed_on", "-id")
+
+
+@dataclass(frozen=True)
+class CountNote:
+    text: str
+    counted: bool
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    activity: Activity
+    notes: tuple[CountNote, ...]
+
+
+def _why_not(body: str, reason: str | None) -> str:
+    if reason == BEFORE_CERTIFICATION:
+        return f"Before your first {body} certification"
+    if reason == DUPLICATE:
+        return f"Duplicate of an earlier entry (not counted for {body})"
+    if reason == OUTSIDE_CYCLES:
+        return f"Outside every cycle (not counted for {body})"
+    return f"Not counted for {body}"
+
+
+def describe_rows(activities: Iterable[Activity], evaluation: Evaluation) -> list[ActivityRow]:
+    """Each activity with the engine's verdict per body, in words."""
+    allocations = activity_allocations(evaluation)
+    rejected = {r.id: r.reason for r in evaluation.rejected}
+    held = {b.body for b in evaluation.bodies}
+    rows = []
+    for activity in activities:
+        key = str(activity.pk)
+        notes: list[CountNote] = []
+        if key in rejected:
+            why = REJECTION_TEXT.get(rejected[key], rejected[key])
+            notes.append(CountNote(f"{why}: not counted anywhere", counted=False))
+        for allocation in allocations.get(key, []):
+            if allocation.cycle_end is not None and allocation.reason is None:
+                text = f"Counts toward {allocation.body} cycle ending {_day(allocation.cycle_end)}"
+                notes.append(CountNote(text, counted=True))
+            else:
+                notes.append(CountNote(_why_not(allocation.body, allocation.reason), False))
+        if not notes:
+            marked = [b for b, flag in BODY_FLAGS.items() if getattr(activity, flag)]
+            notes += [
+                CountNote(f"You hold no {body} credential to count it toward", counted=False)
+                for body in marked
+                if body not in held
+            ] or [CountNote("Not reported to any body", counted=False)]
+        rows.append(ActivityRow(activity, tuple(notes)))
+    return rows

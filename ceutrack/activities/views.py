@@ -1,0 +1,109 @@
+"""The coder's activity log: list, add, edit, delete, and certificate downloads.
+
+Whether an activity counts, and where, is read from the engine's evaluation; these views never
+work it out themselves.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
+
+from ceutrack.accounts.models import User
+from ceutrack.activities.certificates import remove_after_commit, serve_certificate
+from ceutrack.activities.forms import ActivityForm
+from ceutrack.activities.listing import ActivityFilterForm, describe_rows, filter_activities
+from ceutrack.activities.models import Activity, private_storage
+from ceutrack.credentials.evaluation import evaluate_person
+
+PAGE_SIZE = 25
+
+
+def get_activity_for_user(user: User, pk: int) -> Activity:
+    return get_object_or_404(Activity, pk=pk, user=user)
+
+
+@login_required
+@require_GET
+def activity_list(request: HttpRequest) -> HttpResponse:
+    evaluation = evaluate_person(request.user)
+    form = ActivityFilterForm(request.GET or None, evaluation=evaluation)
+    activities = filter_activities(Activity.objects.filter(user=request.user), form)
+    page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": describe_rows(page.object_list, evaluation),
+        "filter_query": query.urlencode(),
+        "filtered": form.is_bound and form.is_valid() and form.has_filters(),
+        "has_any": page.paginator.count > 0 or Activity.objects.filter(user=request.user).exists(),
+        "cycle": form.selected_cycle(),
+    }
+    return render(request, "activities/activity_list.html", context)
+
+
+def _save(request: HttpRequest, form: ActivityForm) -> Activity:
+    """Save the row and its file together; the replaced file goes only once the row commits."""
+    with transaction.atomic():
+        activity = form.save(commit=False)
+        replaced = form.apply_certificate(activity)
+        try:
+            activity.save()
+        except Exception:
+            # The new file was written by save(); don't leave it behind a failed row.
+            if activity.certificate and activity.certificate.name != replaced:
+                private_storage.delete(activity.certificate.name)
+            raise
+        remove_after_commit(replaced)
+    for warning in form.duplicate_warnings():
+        messages.warning(request, warning)
+    return activity
+
+
+@login_required
+def activity_add(request: HttpRequest) -> HttpResponse:
+    form = ActivityForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        activity = _save(request, form)
+        messages.success(request, f"“{activity.title}” was logged.")
+        if "add_another" in request.POST:
+            return redirect("activities:add")
+        return redirect("activities:list")
+    return render(request, "activities/activity_form.html", {"form": form})
+
+
+@login_required
+def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_activity_for_user(request.user, pk)
+    form = ActivityForm(
+        request.POST or None, request.FILES or None, instance=activity, user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        activity = _save(request, form)
+        messages.success(request, f"“{activity.title}” was saved.")
+        return redirect("activities:list")
+    return render(request, "activities/activity_form.html", {"form": form, "activity": activity})
+
+
+@login_required
+def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_activity_for_user(request.user, pk)
+    if request.method == "POST":
+        with transaction.atomic():
+            certificate = activity.certificate.name
+            activity.delete()
+            remove_after_commit(certificate)
+        messages.success(request, f"“{activity.title}” was deleted.")
+        return redirect("activities:list")
+    return render(request, "activities/activity_confirm_delete.html", {"activity": activity})
+
+
+@login_required
+@require_GET
+def certificate(request: HttpRequest, pk: int) -> FileResponse:
+    return serve_certificate(get_activity_for_user(request.user, pk))

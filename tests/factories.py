@@ -1,10 +1,11 @@
 """factory_boy factories for every model. Catalog rows (CredentialType) are seeded by a
 data migration: look them up by code (`credential_type("CPC")`) rather than building them."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
 from ceutrack.accounts.models import User
 from ceutrack.activities.models import Activity, Kind
@@ -68,3 +69,41 @@ class ReminderPreferencesFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("user",)
 
     user = factory.SubFactory(UserFactory)
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "organizations.Organization"
+
+    name = factory.Sequence(lambda n: f"Clinic {n}")
+    slug = factory.Sequence(lambda n: f"clinic-{n}")
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "organizations.Team"
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Team {n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    """A consented staff member by default; pass role= for owners, admins and managers."""
+
+    class Meta:
+        model = "organizations.Membership"
+
+    user = factory.SubFactory(UserFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    role = "member"
+    consent_given_at = factory.LazyFunction(timezone.now)
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "organizations.Invitation"
+
+    organization = factory.SubFactory(OrganizationFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.com")
+    role = "member"
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))

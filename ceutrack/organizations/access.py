@@ -1,0 +1,143 @@
+"""Every access decision of the organizations app, in one place.
+
+A manager, admin or owner sees only staff who are current members of an organization where
+they hold a role now, and who have consented and not withdrawn. Any other combination is a
+404, never a 403, so nobody learns which organizations or people exist.
+"""
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+from django.http import Http404
+
+from ceutrack.accounts.models import User
+from ceutrack.activities.models import Activity
+from ceutrack.organizations.models import (
+    MANAGE_ROLES,
+    VIEW_ROLES,
+    Invitation,
+    Membership,
+    Organization,
+    Role,
+)
+
+
+def role_in(user: AbstractBaseUser | AnonymousUser, organization: Organization) -> Membership:
+    """The user's current membership holding a view role in the organization, or 404."""
+    if not user.is_authenticated:
+        raise Http404
+    membership = (
+        Membership.objects.current()
+        .filter(user=user, organization=organization, role__in=VIEW_ROLES)
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def get_organization(
+    user: AbstractBaseUser | AnonymousUser, slug: str, *, manage: bool = False
+) -> tuple[Organization, Membership]:
+    """The organization and the user's own membership, if the user may view it (or
+    manage its people and invitations when `manage`); 404 otherwise."""
+    if not user.is_authenticated:
+        raise Http404
+    roles = MANAGE_ROLES if manage else VIEW_ROLES
+    membership = (
+        Membership.objects.current()
+        .select_related("organization")
+        .filter(user=user, organization__slug=slug, role__in=roles)
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    return membership.organization, membership
+
+
+def visible_staff(organization: Organization) -> QuerySet[Membership]:
+    """The staff of an organization whose records its managers may see right now."""
+    return Membership.objects.consented().filter(organization=organization)
+
+
+def get_visible_member(organization: Organization, membership_id: int) -> Membership:
+    """One consented, current staff member of the organization, or 404."""
+    membership = (
+        visible_staff(organization)
+        .select_related("user", "team", "organization")
+        .filter(pk=membership_id)
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def get_visible_activity(member: Membership, activity_id: int) -> Activity:
+    activity = Activity.objects.filter(user_id=member.user_id, pk=activity_id).first()
+    if activity is None:
+        raise Http404
+    return activity
+
+
+def get_manageable_membership(organization: Organization, membership_id: int) -> Membership:
+    """A current membership of the organization an admin or owner may change; the last
+    owner cannot be removed or demoted, so owners are left to the owner page."""
+    membership = (
+        Membership.objects.current()
+        .select_related("user", "team")
+        .filter(organization=organization, pk=membership_id)
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def get_invitation(organization: Organization, invitation_id: int) -> Invitation:
+    invitation = Invitation.objects.filter(organization=organization, pk=invitation_id).first()
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def get_own_membership(user: AbstractBaseUser | AnonymousUser, membership_id: int) -> Membership:
+    """A membership of the signed-in person (for consent, withdrawal and leaving)."""
+    if not user.is_authenticated:
+        raise Http404
+    membership = (
+        Membership.objects.current()
+        .select_related("organization")
+        .filter(user=user, pk=membership_id)
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def managers_of(user: AbstractBaseUser) -> QuerySet[User]:
+    """Everyone who may see this person's records now: people holding a view role in an
+    organization where the person is a consented, current staff member."""
+    organizations = Membership.objects.consented().filter(user=user).values("organization")
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__organization__in=organizations,
+            memberships__role__in=VIEW_ROLES,
+            memberships__left_at__isnull=True,
+        )
+        .exclude(pk=user.pk)
+        .distinct()
+    )
+
+
+def consented_members(organization: Organization) -> QuerySet[User]:
+    """The people whose records the organization's managers may see right now."""
+    return User.objects.filter(
+        pk__in=visible_staff(organization).values("user_id"), is_active=True
+    )
+
+
+def is_staff_role(role: str) -> bool:
+    return role == Role.MEMBER

@@ -1,0 +1,56 @@
+"""Invitation and nudge emails: subject/text/HTML templates per message, sent by Celery
+once the transaction commits."""
+
+import re
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from ceutrack.accounts.tasks import send_account_email
+from ceutrack.organizations.models import Invitation, Membership
+
+
+def render_email(name: str, context: dict[str, Any]) -> tuple[str, str, str]:
+    """(subject, text, html) from templates/emails/<name>_subject.txt, <name>.txt, .html."""
+    subject = re.sub(r"\s+", " ", render_to_string(f"emails/{name}_subject.txt", context)).strip()
+    text = re.sub(r"\n{3,}", "\n\n", render_to_string(f"emails/{name}.txt", context)).strip()
+    html = render_to_string(f"emails/{name}.html", context)
+    return subject, text + "\n", html
+
+
+def _send(name: str, context: dict[str, Any], *, to: str) -> None:
+    subject, text, html = render_email(name, context)
+    send_account_email.delay_on_commit(
+        subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[to], html=html
+    )
+
+
+def invitation_url(invitation: Invitation) -> str:
+    path = reverse("organizations:invitation_accept", args=[invitation.token])
+    return f"{settings.SITE_URL}{path}"
+
+
+def send_invitation(invitation: Invitation) -> None:
+    context = {
+        "invitation": invitation,
+        "organization": invitation.organization,
+        "inviter": invitation.invited_by,
+        "url": invitation_url(invitation),
+    }
+    _send("invitation", context, to=invitation.email)
+
+
+def send_nudge(*, member: Membership, sender: Any, message: str) -> None:
+    summary = getattr(member.user, "compliance_summary", None)
+    context = {
+        "member": member,
+        "person": member.user,
+        "organization": member.organization,
+        "sender": sender,
+        "message": message,
+        "summary": summary,
+        "url": f"{settings.SITE_URL}{reverse('home')}",
+    }
+    _send("nudge", context, to=member.user.email)

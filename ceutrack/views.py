@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from ceutrack.activities.dashboard import dashboard
 from ceutrack.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
@@ -20,7 +21,7 @@ BROKER_TIMEOUT = 2.0  # seconds
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return render(request, "home_signed_in.html")
+        return dashboard(request)
     return render(request, "landing.html")
 
 

@@ -149,6 +149,11 @@ def status_reason(cycle: CycleResult, *, body: str) -> str:
     ahead = round_display(cycle.progress - cycle.expected)
     if ahead > 0:
         return f"{units_phrase(ahead)} ahead of a steady pace, {owed} to go"
+    if ahead < 0:
+        return (
+            f"{units_phrase(-ahead)} short of a steady pace, "
+            f"{owed} to go in {days_phrase(cycle.days_left)}"
+        )
     return f"On a steady pace, {owed} to go in {days_phrase(cycle.days_left)}"
 
 

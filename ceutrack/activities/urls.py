@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ceutrack.activities import views
+from ceutrack.activities import dashboard, views
 
 app_name = "activities"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/edit/", views.activity_edit, name="edit"),
     path("<int:pk>/delete/", views.activity_delete, name="delete"),
     path("<int:pk>/certificate/", views.certificate, name="certificate"),
+    path("history/<slug:body>/", dashboard.history, name="history"),
 ]

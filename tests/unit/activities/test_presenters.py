@@ -109,6 +109,13 @@ def test_it_says_how_far_ahead_of_a_steady_pace_an_on_track_coder_is():
     assert status_reason(result, body="AAPC") == "2.7 units ahead of a steady pace, 26 units to go"
 
 
+def test_it_says_how_far_short_of_a_steady_pace_an_on_track_coder_is():
+    result = cycle(expected=D("8.19"), progress=D(8), remaining=D(28), days_left=580)
+    assert status_reason(result, body="AAPC") == (
+        "0.2 units short of a steady pace, 28 units to go in 580 days"
+    )
+
+
 def test_it_words_the_engine_outstanding_codes():
     assert outstanding_items(("self_review:2", "apprentice_removal")) == [
         "2 coding self-reviews missing",

@@ -57,9 +57,7 @@ def test_it_applies_unit_limits_to_activities_marked_for_no_body():
         ("CCS", "2025-06-30", None),
     ],
 )
-def test_it_rejects_a_credential_that_is_unknown_or_certified_after_today(
-    code, earned_on, reason
-):
+def test_it_rejects_a_credential_that_is_unknown_or_certified_after_today(code, earned_on, reason):
     rejected = run(person(cred("CPC", "2024-01-10"), cred(code, earned_on)), TODAY).rejected
 
     assert rejected == ((Rejection(code, reason),) if reason else ())
@@ -138,8 +136,10 @@ def test_it_needs_title_provider_and_date_all_equal_for_a_title_duplicate(second
 def test_it_never_treats_entries_without_a_title_as_title_duplicates():
     p = person(
         cred("CCS", "2024-01-10"),
-        activities=(ahima("a1", "2025-02-02", 2, provider="X"),
-                    ahima("a2", "2025-02-02", 2, provider="X")),
+        activities=(
+            ahima("a1", "2025-02-02", 2, provider="X"),
+            ahima("a2", "2025-02-02", 2, provider="X"),
+        ),
     )
 
     evaluation = run(p, TODAY)
@@ -151,8 +151,10 @@ def test_it_never_treats_entries_without_a_title_as_title_duplicates():
 def test_it_does_not_count_a_rejected_entry_as_the_earlier_entry():
     p = person(
         cred("CCS", "2024-01-10"),
-        activities=(ahima("bad", "2025-02-02", "1.25", title="Coding"),
-                    ahima("good", "2025-02-02", "1.5", title="Coding")),
+        activities=(
+            ahima("bad", "2025-02-02", "1.25", title="Coding"),
+            ahima("good", "2025-02-02", "1.5", title="Coding"),
+        ),
     )
 
     evaluation = run(p, TODAY)
@@ -316,8 +318,10 @@ def test_it_does_not_hold_renewal_units_back_for_a_topic_gap():
     p = person(
         cred("CPC", "2023-03-01"),
         cred("CCC", "2023-03-01"),
-        activities=(aapc("base", "2024-06-06", 40), aapc("cardio", "2025-03-10", 4,
-                                                         topic="cardiology")),
+        activities=(
+            aapc("base", "2024-06-06", 40),
+            aapc("cardio", "2025-03-10", 4, topic="cardiology"),
+        ),
     )
 
     closing, following = body(run(p, "2025-04-10"), "AAPC").cycles[:2]
@@ -344,8 +348,10 @@ def test_it_counts_a_topic_activity_toward_its_topic_and_the_total_case_insensit
     p = person(
         cred("CPC", "2023-03-01"),
         cred("CCC", "2023-03-01"),
-        activities=(aapc("c1", "2023-06-01", 3, topic="Cardiology"),
-                    aapc("x1", "2023-06-02", 2, topic="auditing")),
+        activities=(
+            aapc("c1", "2023-06-01", 3, topic="Cardiology"),
+            aapc("x1", "2023-06-02", 2, topic="auditing"),
+        ),
     )
 
     current = body(run(p, "2023-07-01"), "AAPC").current
@@ -388,8 +394,10 @@ def test_it_lets_topic_minimums_above_the_total_set_remaining():
 def test_it_caps_non_domain_ahima_units_at_a_fifth_of_the_requirement(non_domain, earned):
     p = person(
         cred("CCS", "2023-05-15"),
-        activities=(ahima("d", "2023-09-10", 16),
-                    ahima("n", "2023-09-11", non_domain, ahima_domain=False)),
+        activities=(
+            ahima("d", "2023-09-10", 16),
+            ahima("n", "2023-09-11", non_domain, ahima_domain=False),
+        ),
     )
 
     current = body(run(p, "2023-10-01"), "AHIMA").current
@@ -397,11 +405,15 @@ def test_it_caps_non_domain_ahima_units_at_a_fifth_of_the_requirement(non_domain
     assert current is not None
     assert current.earned == Decimal(earned)
     assert (current.domain_earned, current.non_domain_earned, current.non_domain_cap) == (
-        16, Decimal(non_domain), 4)
+        16,
+        Decimal(non_domain),
+        4,
+    )
 
 
-@pytest.mark.parametrize(("certified", "sourced_required"),
-                         [("2022-12-31", None), ("2023-01-01", "8")])
+@pytest.mark.parametrize(
+    ("certified", "sourced_required"), [("2022-12-31", None), ("2023-01-01", "8")]
+)
 def test_it_requires_ahima_sourced_units_only_in_cycles_starting_on_or_after_2025(
     certified, sourced_required
 ):
@@ -410,14 +422,18 @@ def test_it_requires_ahima_sourced_units_only_in_cycles_starting_on_or_after_202
     current = body(run(p, "2025-06-01"), "AHIMA").cycles[1]
 
     assert (current.sourced.required if current.sourced else None) == (
-        Decimal(sourced_required) if sourced_required else None)
+        Decimal(sourced_required) if sourced_required else None
+    )
 
 
 def test_it_counts_sourced_units_before_the_non_domain_cap():
     p = person(
         cred("CCS", "2023-01-01"),
-        activities=(ahima("old", "2023-06-01", 20), ahima("d", "2025-02-01", 16),
-                    ahima("s", "2025-02-02", 10, ahima_domain=False, ahima_sourced=True)),
+        activities=(
+            ahima("old", "2023-06-01", 20),
+            ahima("d", "2025-02-01", 16),
+            ahima("s", "2025-02-02", 10, ahima_domain=False, ahima_sourced=True),
+        ),
     )
 
     current = body(run(p, "2025-03-01"), "AHIMA").current
@@ -447,19 +463,17 @@ def _self_review_person(reviews: int, *extra, first="2019-01-01"):
         cred("CCS", first),
         activities=(
             ahima("units", "2019-06-01", 18),
-            *(ahima(f"sr{i}", f"2020-0{i + 1}-01", 1, kind="self_review")
-              for i in range(reviews)),
+            *(ahima(f"sr{i}", f"2020-0{i + 1}-01", 1, kind="self_review") for i in range(reviews)),
             *extra,
         ),
     )
 
 
-@pytest.mark.parametrize(("reviews", "status", "outstanding"),
-                         [(2, "complete", ()), (1, "lapsed", ("self_review:1",)),
-                          (0, "lapsed", ("self_review:2",))])
-def test_it_requires_two_self_reviews_in_cycles_ending_by_2020_12_31(
-    reviews, status, outstanding
-):
+@pytest.mark.parametrize(
+    ("reviews", "status", "outstanding"),
+    [(2, "complete", ()), (1, "lapsed", ("self_review:1",)), (0, "lapsed", ("self_review:2",))],
+)
+def test_it_requires_two_self_reviews_in_cycles_ending_by_2020_12_31(reviews, status, outstanding):
     # The cycle 2019-01-01..2020-12-31 ends on the last day the self-review applies.
     extra = () if reviews == 2 else (ahima("more", "2020-05-05", 2),)
     first = body(run(_self_review_person(reviews, *extra), "2021-06-01"), "AHIMA").cycles[0]
@@ -493,6 +507,5 @@ def test_it_treats_a_missing_self_review_as_something_owed_near_the_end():
     late = body(run(p, "2020-11-01"), "AHIMA").current
 
     assert early is not None and late is not None
-    assert (early.remaining, early.status, early.outstanding) == (0, "on_track",
-                                                                 ("self_review:2",))
+    assert (early.remaining, early.status, early.outstanding) == (0, "on_track", ("self_review:2",))
     assert (late.status, late.reminder) == ("at_risk", "due_90")

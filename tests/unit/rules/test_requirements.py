@@ -65,8 +65,18 @@ def test_it_rounds_up_to_the_next_half_unit(value, rounded):
 
 @pytest.mark.parametrize(
     ("full", "months", "share"),
-    [(36, 1, "1.5"), (36, 5, "7.5"), (36, 7, "10.5"), (36, 13, "19.5"), (36, 23, "34.5"),
-     (36, 24, "36"), (40, 7, "12"), (16, 7, "5"), (8, 7, "2.5"), (8, 1, "0.5")],
+    [
+        (36, 1, "1.5"),
+        (36, 5, "7.5"),
+        (36, 7, "10.5"),
+        (36, 13, "19.5"),
+        (36, 23, "34.5"),
+        (36, 24, "36"),
+        (40, 7, "12"),
+        (16, 7, "5"),
+        (8, 7, "2.5"),
+        (8, 1, "0.5"),
+    ],
 )
 def test_it_pro_rates_a_first_cycle_by_covered_months(full, months, share):
     assert prorate(Decimal(full), months, 24) == Decimal(share)
@@ -93,8 +103,9 @@ def test_it_counts_a_credential_earned_mid_cycle_from_the_next_cycle():
     assert [(t.topic, t.required) for t in second.topics] == [("cardiology", 8)]
 
 
-@pytest.mark.parametrize(("earned_on", "in_second_cycle"), [("2025-02-01", True),
-                                                           ("2025-02-02", False)])
+@pytest.mark.parametrize(
+    ("earned_on", "in_second_cycle"), [("2025-02-01", True), ("2025-02-02", False)]
+)
 def test_it_counts_a_credential_certified_on_a_cycle_start_for_that_cycle(
     earned_on, in_second_cycle
 ):
@@ -122,8 +133,7 @@ def test_it_lists_topic_minimums_in_credential_entry_order():
     current = body(run(p, "2023-02-01"), "AAPC").current
 
     assert current is not None
-    assert [(t.topic, t.required) for t in current.topics] == [("auditing", 16),
-                                                                 ("cardiology", 8)]
+    assert [(t.topic, t.required) for t in current.topics] == [("auditing", 16), ("cardiology", 8)]
 
 
 def test_it_leaves_a_superseded_rhit_out_of_the_credentials_once_rhia_is_held():
@@ -161,12 +171,18 @@ def test_it_shows_bodies_in_catalog_order_and_only_those_held():
 
 def test_it_takes_requirement_figures_from_the_catalog_passed_in():
     cheaper = BodyRules(
-        body="AAPC", name="AAPC", extra_units=Decimal(2), max_units=Decimal(38),
-        cycle_kind="aapc", prorate_first_cycle=True, renewal_month_carry=True,
+        body="AAPC",
+        name="AAPC",
+        extra_units=Decimal(2),
+        max_units=Decimal(38),
+        cycle_kind="aapc",
+        prorate_first_cycle=True,
+        renewal_month_carry=True,
         index_dedupe=True,
     )
-    catalog = Catalog(credentials=DEFAULT_CATALOG.credentials,
-                      bodies=(cheaper, *DEFAULT_CATALOG.bodies[1:]))
+    catalog = Catalog(
+        credentials=DEFAULT_CATALOG.credentials, bodies=(cheaper, *DEFAULT_CATALOG.bodies[1:])
+    )
     p = person(cred("CPC", "2023-01-10"), cred("CRC", "2023-01-10"), cred("CIC", "2023-01-10"))
 
     current = body(run(p, "2023-02-01", catalog=catalog), "AAPC").current

@@ -15,16 +15,17 @@ from ceutrack.rules import evaluate
 from ceutrack.rules.scenario import load_scenario, to_json
 
 REPO = Path(__file__).resolve().parents[3]
-SCENARIOS = Path(
-    os.environ.get("CEUTRACK_SCENARIOS_DIR") or REPO.parent / "shared" / "scenarios"
-)
+SCENARIOS = Path(os.environ.get("CEUTRACK_SCENARIOS_DIR") or REPO.parent / "shared" / "scenarios")
 
 
 def _scenario_names() -> list[str]:
     if not SCENARIOS.is_dir():
         return ["<scenarios folder missing>"]
-    return sorted(p.name[: -len(".json")] for p in SCENARIOS.glob("*.json")
-                  if not p.name.endswith(".expected.json"))
+    return sorted(
+        p.name[: -len(".json")]
+        for p in SCENARIOS.glob("*.json")
+        if not p.name.endswith(".expected.json")
+    )
 
 
 def _by_value(value: object) -> object:

@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 
@@ -21,3 +23,73 @@ def _isolated_settings(settings, tmp_path):
     private_storage._wrapped = empty
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
+
+
+# --- Real services (make test) versus the quick SQLite loop (make test-fast).
+# `@pytest.mark.services("redis")` / `("postgres")` (no argument: both) marks a test that needs
+# a service `make test` starts. Without it the test is skipped, except under CI=true, where a
+# missing service fails the test: CI must never pass by skipping what it is meant to prove.
+
+
+def running_in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def _service_available(name: str) -> bool:
+    if name == "postgres":
+        return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+    if name == "redis":
+        return os.environ.get("REDIS_URL", "").startswith(("redis://", "rediss://"))
+    raise pytest.UsageError(f"unknown service {name!r} in @pytest.mark.services")
+
+
+def _is_browser_test(item) -> bool:
+    return "tests/browser/" in item.nodeid.replace(os.sep, "/")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if _is_browser_test(item):
+            item.add_marker(pytest.mark.browser)
+    # Browser tests last: quick failures show first, and Playwright's event loop starts late.
+    items.sort(key=_is_browser_test)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2's deliberate slowness costs about a second per user built; tests need no secrecy."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counters live in the cache (Redis under `make test`): start every test clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+def pytest_runtest_setup(item):
+    marker = item.get_closest_marker("services")
+    if marker is None:
+        return
+    needed = marker.args or ("postgres", "redis")
+    missing = [name for name in needed if not _service_available(name)]
+    if not missing:
+        return
+    reason = f"needs {' and '.join(missing)}: `make test` starts them"
+    if running_in_ci():
+        pytest.fail(f"CI=true and this test {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def pytest_report_header(config):
+    database = os.environ.get("DATABASE_URL", "").rsplit("@", 1)[-1]
+    db_line = "database: " + (
+        f"PostgreSQL at {database}" if _service_available("postgres") else "SQLite"
+    )
+    redis_url = os.environ.get("REDIS_URL", "")
+    broker_line = "broker: " + (
+        f"Redis at {redis_url.rsplit('@', 1)[-1]}" if redis_url else "filesystem (no Redis)"
+    )
+    return [db_line, broker_line, f"CI: {running_in_ci()}"]

@@ -1,0 +1,45 @@
+# The two commands a newcomer needs: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# pip prints one "Location ... is ignored" warning per index page on these machines.
+PIP_NOISE := Location '.*' is ignored
+
+.PHONY: help install run test test-fast lint clean
+
+help:
+	@echo "make run        install, migrate, seed demo data, start web + worker + beat (Ctrl-C stops all)"
+	@echo "make test       ruff, mypy, compose schema, pytest on real PostgreSQL, Redis and Chromium"
+	@echo "make test-fast  pytest on SQLite with no services (quick loop)"
+	@echo "make lint       ruff check + format check + mypy"
+
+# Reinstall only when pyproject.toml changes, so a second `make run` starts in seconds.
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "==> installing ceutrack and its dev tools into $(VENV)"
+	@$(PY) -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 | { grep -v "$(PIP_NOISE)" || true; }
+	@$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]' 2>&1 | { grep -v "$(PIP_NOISE)" || true; }
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	@scripts/run.sh
+
+test: install
+	@scripts/test.sh
+
+test-fast: install
+	@scripts/test-fast.sh
+
+lint: install
+	@$(VENV)/bin/ruff check ceutrack tests
+	@$(VENV)/bin/ruff format --check ceutrack tests
+	@$(VENV)/bin/mypy
+
+clean:
+	rm -rf $(VENV) test-results *.egg-info

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# `make run`: prepare var/, the database and static files, seed the demo accounts, then run
+# web + Celery worker + Celery beat in the foreground under honcho (one Ctrl-C stops all three).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export DEBUG="${DEBUG:-1}"
+export PORT="${PORT:-8000}"
+export PYTHONUNBUFFERED=1
+PY=.venv/bin/python
+
+echo "==> preparing var/ (SQLite database, Celery filesystem broker, private uploads)"
+mkdir -p var
+$PY - <<'PYEOF'
+import django
+
+django.setup()
+from django.conf import settings
+
+from ceutrack.celery import ensure_broker_folders
+
+ensure_broker_folders()
+settings.PRIVATE_MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
+PYEOF
+
+echo "==> migrating"
+$PY manage.py migrate --noinput -v 0
+echo "==> collecting static files"
+$PY manage.py collectstatic --noinput -v 0
+echo "==> seeding demo data"
+$PY manage.py seed_demo
+
+cat <<MSG
+
+  ceutrack is starting on  http://127.0.0.1:${PORT}/
+  health check:            http://127.0.0.1:${PORT}/healthz
+  demo logins (password ceutrack-demo): coder@example.com, manager@example.com
+  emails are printed below by the worker (console backend); Ctrl-C stops web, worker and beat.
+
+MSG
+# honcho hands PORT to the first Procfile entry (web) and PORT+100*n to the others.
+exec .venv/bin/honcho start -f Procfile -p "$PORT" 2>&1

@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# `make test`: install what the tests need, start a throwaway PostgreSQL cluster and a Redis
+# server on free loopback ports, run ruff, mypy, the compose schema check and pytest, and stop
+# both services by their own pid whatever happens.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VENV=.venv
+PY=$VENV/bin/python
+CI="${CI:-}"
+is_ci() { [ "$CI" = "true" ] || [ "$CI" = "1" ]; }
+say() { printf '\n==> %s\n' "$*"; }
+die() { printf '\nERROR: %s\n' "$*" >&2; exit 1; }
+
+# --- System packages: PostgreSQL server, redis-server, chromium (apt, only when missing).
+find_pg_bin() {
+    local dir
+    for dir in /usr/lib/postgresql/15/bin $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -rV); do
+        if [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ]; then echo "$dir"; return 0; fi
+    done
+    return 1
+}
+missing=()
+find_pg_bin >/dev/null || missing+=(postgresql)
+command -v redis-server >/dev/null || missing+=(redis-server)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+    say "installing missing system packages: ${missing[*]}"
+    as_root=()
+    [ "$(id -u)" = 0 ] || as_root=(sudo -n)
+    if command -v apt-get >/dev/null \
+        && "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+        && "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
+            apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
+        echo "installed: ${missing[*]}"
+    elif is_ci; then
+        die "could not install ${missing[*]} (CI=true: services are required, never skipped)"
+    else
+        echo "WARNING: could not install ${missing[*]}; tests needing them will be SKIPPED." >&2
+    fi
+fi
+
+# --- Throwaway services, stopped by their own pid on exit.
+PG_DIR=""
+REDIS_DIR=""
+PG_BIN=""
+as_postgres() {
+    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+stop_services() {
+    local status=$?
+    if [ -n "$PG_DIR" ] && [ -f "$PG_DIR/data/postmaster.pid" ]; then
+        as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 \
+            || kill "$(head -1 "$PG_DIR/data/postmaster.pid")" 2>/dev/null || true
+    fi
+    if [ -n "$REDIS_DIR" ] && [ -f "$REDIS_DIR/redis.pid" ]; then
+        local pid
+        pid="$(cat "$REDIS_DIR/redis.pid")"
+        kill "$pid" 2>/dev/null || true
+        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    fi
+    [ -n "$PG_DIR" ] && rm -rf "$PG_DIR"
+    [ -n "$REDIS_DIR" ] && rm -rf "$REDIS_DIR"
+    exit "$status"
+}
+trap stop_services EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+free_port() {
+    "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+start_postgres() {
+    PG_BIN="$(find_pg_bin)" || return 1
+    PG_DIR="$(mktemp -d /tmp/ceutrack-pg.XXXXXX)"
+    if [ "$(id -u)" = 0 ]; then
+        id -u postgres >/dev/null 2>&1 || return 1
+        chown postgres: "$PG_DIR"
+    fi
+    as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 --no-sync \
+        >"$PG_DIR/initdb.log" 2>&1 || { cat "$PG_DIR/initdb.log" >&2; return 1; }
+    local attempt
+    for attempt in 1 2 3; do
+        PG_PORT="$(free_port)"
+        if as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/pg.log" -w -t 30 \
+            -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off \
+                -c synchronous_commit=off -c full_page_writes=off" start >/dev/null; then
+            break
+        fi
+        [ "$attempt" = 3 ] && { cat "$PG_DIR/pg.log" >&2; return 1; }
+    done
+    as_postgres "$PG_BIN/psql" -q -h "$PG_DIR" -p "$PG_PORT" -U postgres -d postgres \
+        -v ON_ERROR_STOP=1 \
+        -c "CREATE ROLE ceutrack LOGIN PASSWORD 'ceutrack' CREATEDB" \
+        -c "CREATE DATABASE ceutrack OWNER ceutrack" >/dev/null
+    export DATABASE_URL="postgres://ceutrack:ceutrack@127.0.0.1:$PG_PORT/ceutrack"
+    echo "PostgreSQL: $("$PG_BIN/postgres" --version) on 127.0.0.1:$PG_PORT (data in $PG_DIR)"
+}
+
+start_redis() {
+    command -v redis-server >/dev/null || return 1
+    REDIS_DIR="$(mktemp -d /tmp/ceutrack-redis.XXXXXX)"
+    local attempt
+    for attempt in 1 2 3; do
+        REDIS_PORT="$(free_port)"
+        redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$REDIS_DIR" --daemonize yes \
+            --pidfile "$REDIS_DIR/redis.pid" --logfile "$REDIS_DIR/redis.log" \
+            --save "" --appendonly no
+        for _ in $(seq 50); do
+            redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG && break 2
+            sleep 0.1
+        done
+        [ "$attempt" = 3 ] && { cat "$REDIS_DIR/redis.log" >&2; return 1; }
+    done
+    export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+    echo "Redis: $(redis-server --version | cut -d' ' -f1-3) on 127.0.0.1:$REDIS_PORT (pid $(cat "$REDIS_DIR/redis.pid"))"
+}
+
+say "starting throwaway services"
+if ! start_postgres; then
+    is_ci && die "PostgreSQL could not be started (CI=true: required)"
+    echo "WARNING: PostgreSQL unavailable: the suite runs on SQLite instead." >&2
+fi
+if ! start_redis; then
+    is_ci && die "redis-server could not be started (CI=true: required)"
+    echo "WARNING: Redis unavailable: tests marked 'services' that need it will be SKIPPED." >&2
+fi
+if [ -x /usr/bin/chromium ]; then
+    echo "Chromium: $(/usr/bin/chromium --version 2>/dev/null | head -1) at /usr/bin/chromium"
+elif is_ci; then
+    die "/usr/bin/chromium is missing (CI=true: browser tests are required)"
+fi
+export CEUTRACK_SERVICES=1
+
+say "ruff check"
+$VENV/bin/ruff check ceutrack tests
+say "ruff format --check"
+$VENV/bin/ruff format --check ceutrack tests
+say "mypy (strict on ceutrack/rules)"
+$VENV/bin/mypy
+say "docker-compose.yml against the compose spec"
+$VENV/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
+
+say "pytest (unit, integration, browser)"
+set +e
+$PY -m pytest tests "$@"
+status=$?
+set -e
+if [ "$status" = 5 ]; then die "pytest collected no tests"; fi
+exit "$status"

@@ -1,0 +1,159 @@
+"""Browser tests: real Chromium (Debian's /usr/bin/chromium) driven by Playwright against
+pytest-django's `live_server`, running in this process, so the locmem mail outbox is shared.
+
+Fixtures for every browser test:
+- `page`: pytest-playwright's page, its relative URLs resolved against the live server.
+- `signed_in_page(user)`: a fresh page already signed in as `user` (no login form round trip).
+- `login(page, email, password)`: signs in through the real login form.
+- `verified_user(**fields)`: a user whose email allauth treats as confirmed, so they may log in.
+- `email_link(to=..., path=...)`: the first link in the last email sent to `to` whose path
+  starts with `path`.
+A failing test leaves screenshots of its pages under test-results/.
+"""
+
+import os
+import re
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.test import Client, override_settings
+from pytest_django.live_server_helper import LiveServer
+
+from tests.conftest import running_in_ci
+from tests.factories import UserFactory
+
+# Playwright's sync API keeps an event loop running in this thread; Django would otherwise
+# refuse every ORM call from the test body as "async unsafe".
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # CI runs as root, where Chromium's sandbox cannot start
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # Without these Chromium keeps calling Google hosts, which this network refuses.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "correct-horse-battery-staple"  # UserFactory's password
+
+
+def pytest_configure(config):
+    if config.getoption("--screenshot", default="off") == "off":
+        config.option.screenshot = "only-on-failure"
+
+
+@pytest.fixture(scope="session")
+def chromium_version() -> str:
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing (apt-get install chromium; `make test` does it)"
+        if running_in_ci():
+            pytest.fail(f"CI=true: {reason}", pytrace=False)
+        pytest.skip(reason)
+    result = subprocess.run(
+        [str(CHROMIUM), "--version"], capture_output=True, text=True, check=False, timeout=30
+    )
+    return result.stdout.strip()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args, chromium_version):
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    """pytest-django's live server, built while MEDIA_URL is a path: Django's live server wraps
+    every request in a media-files handler that cannot parse the project's MEDIA_URL=None
+    (certificates are only ever served through an access-checked view)."""
+    with override_settings(MEDIA_URL="/test-media-never-linked/"):
+        server = LiveServer("localhost")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server) -> str:
+    return live_server.url
+
+
+@pytest.fixture
+def new_context(new_context):
+    """pytest-playwright's context factory with a 10 s action timeout instead of 30 s."""
+
+    def make(**kwargs):
+        context = new_context(**kwargs)
+        context.set_default_timeout(10_000)
+        return context
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _browser_database(django_db_serialized_rollback, transactional_db, live_server):
+    """The live server thread needs committed data; serialized rollback puts the catalog rows
+    the migrations seed back after the flush, so later tests still find them."""
+
+
+@pytest.fixture
+def verified_user(db) -> Callable[..., object]:
+    def make(**fields):
+        user = UserFactory(**fields)
+        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def signed_in_page(new_context, live_server):
+    """Return `open(user) -> Page`: a new browser context carrying a session for `user`."""
+
+    def open_page(user):
+        client = Client()
+        client.force_login(user)
+        session_cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        context = new_context()
+        context.add_cookies(
+            [{"name": session_cookie.key, "value": session_cookie.value, "url": live_server.url}]
+        )
+        return context.new_page()
+
+    return open_page
+
+
+@pytest.fixture
+def login() -> Callable[..., None]:
+    def sign_in(page, email: str, password: str = PASSWORD) -> None:
+        page.goto("/accounts/login/")
+        page.locator('input[name="login"]').fill(email)
+        page.locator('input[name="password"]').fill(password)
+        page.locator("form").filter(has=page.locator('input[name="password"]')).locator(
+            '[type="submit"]'
+        ).first.click()
+        page.wait_for_load_state()
+
+    return sign_in
+
+
+@pytest.fixture
+def email_link(mailoutbox) -> Callable[..., str]:
+    def find(*, to: str, path: str) -> str:
+        sent = [message for message in mailoutbox if to in message.to]
+        assert sent, f"no email was sent to {to}; outbox: {[m.to for m in mailoutbox]}"
+        links = re.findall(r"https?://[^\s\"'<>]+", sent[-1].body)
+        matching = [link for link in links if re.match(rf"https?://[^/]+{re.escape(path)}", link)]
+        assert matching, f"no link to {path} in the email to {to}:\n{sent[-1].body}"
+        return matching[0]
+
+    return find

@@ -8,6 +8,7 @@ from ceutrack.accounts.demo import (
     MANAGER_EMAIL,
     ensure_demo_account,
 )
+from ceutrack.activities.demo import seed_coder_records
 
 
 class Command(BaseCommand):
@@ -28,6 +29,7 @@ class Command(BaseCommand):
             )
             # Each app appends one idempotent call here for its demo data, e.g.
             # seed_coder_records(coder) and seed_organization(manager, coder).
+            seed_coder_records(coder)
 
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with:"))
         for user, role in ((coder, "coder"), (manager, "manager")):

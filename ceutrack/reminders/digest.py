@@ -82,7 +82,9 @@ def plan_weekly_digests(*, today: date | None = None, enqueue_sender: bool = Tru
     return added
 
 
-def digest_entries(manager: User, *, week: date, catalog: rules.Catalog) -> list[dict[str, Any]]:
+def digest_entries(
+    manager: User, *, week: date, today: date | None, catalog: rules.Catalog
+) -> list[dict[str, Any]]:
     """Staff of the manager's organizations who became at risk, behind or lapsed in the week
     starting `week` and are still so now, grouped by organization (name order)."""
     org_names = dict(
@@ -109,7 +111,7 @@ def digest_entries(manager: User, *, week: date, catalog: rules.Catalog) -> list
     if not bodies_of:
         return []
     people = {u.pk: u for u in User.objects.filter(pk__in=list(bodies_of))}
-    evaluations = evaluate_people(list(bodies_of), catalog=catalog)
+    evaluations = evaluate_people(list(bodies_of), today=today, catalog=catalog)
     grouped: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
     for user_id, bodies in bodies_of.items():
         evaluation = evaluations.get(user_id)
@@ -139,7 +141,7 @@ def digest_entries(manager: User, *, week: date, catalog: rules.Catalog) -> list
 
 
 def prepare(
-    row: Reminder, *, prefs: ReminderPreferences, catalog: rules.Catalog
+    row: Reminder, *, prefs: ReminderPreferences, today: date | None, catalog: rules.Catalog
 ) -> list[Any] | str:
     """The digest message for a claimed digest row, or the reason it is skipped."""
     manager = row.user
@@ -147,7 +149,7 @@ def prepare(
         return "account inactive"
     if not prefs.digest:
         return "opted out"
-    organizations = digest_entries(manager, week=row.cycle_end, catalog=catalog)
+    organizations = digest_entries(manager, week=row.cycle_end, today=today, catalog=catalog)
     if not organizations:
         return "nothing to report this week"
     context = {

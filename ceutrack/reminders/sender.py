@@ -16,7 +16,7 @@ import contextlib
 import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -52,10 +52,14 @@ class SendReport:
 
 
 def send_pending_reminders(
-    *, now: datetime | None = None, limit: int = 2000, chunk_size: int = 100
+    *,
+    now: datetime | None = None,
+    today: date | None = None,
+    limit: int = 2000,
+    chunk_size: int = 100,
 ) -> SendReport:
     """Send up to `limit` due rows. `now` drives claims, recovery and backoff; the status
-    recheck uses each person's own local date."""
+    recheck uses `today`, by default each person's own local date."""
     now = now or timezone.now()
     report = SendReport()
     report.recovered = Reminder.objects.recover_stale(
@@ -71,7 +75,14 @@ def send_pending_reminders(
             claimed = [pk for pk in chunk if Reminder.objects.claim(pk, now=now)]
             report.lost += len(chunk) - len(claimed)
             if claimed:
-                _send_chunk(claimed, now=now, catalog=catalog, connection=connection, report=report)
+                _send_chunk(
+                    claimed,
+                    now=now,
+                    today=today,
+                    catalog=catalog,
+                    connection=connection,
+                    report=report,
+                )
     finally:
         with contextlib.suppress(Exception):
             connection.close()
@@ -87,6 +98,7 @@ def _send_chunk(
     pks: Sequence[int],
     *,
     now: datetime,
+    today: date | None,
     catalog: rules.Catalog,
     connection: Any,
     report: SendReport,
@@ -94,7 +106,7 @@ def _send_chunk(
     """Rows already claimed by this sender: one bulk evaluation and one preferences query."""
     rows = list(Reminder.objects.filter(pk__in=pks).select_related("user").order_by("id"))
     coder_ids = [row.user_id for row in rows if not row.is_digest]
-    evaluations = evaluate_people(coder_ids, catalog=catalog) if coder_ids else {}
+    evaluations = evaluate_people(coder_ids, today=today, catalog=catalog) if coder_ids else {}
     preferences = {
         p.user_id: p
         for p in ReminderPreferences.objects.filter(user_id__in=[row.user_id for row in rows])
@@ -102,7 +114,7 @@ def _send_chunk(
     for row in rows:
         prefs = preferences.get(row.user_id) or ReminderPreferences(user=row.user)
         if row.is_digest:
-            outcome = digest.prepare(row, prefs=prefs, catalog=catalog)
+            outcome = digest.prepare(row, prefs=prefs, today=today, catalog=catalog)
         else:
             outcome = _prepare_coder(row, prefs=prefs, evaluation=evaluations.get(row.user_id))
         if isinstance(outcome, str):

@@ -16,7 +16,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--date",
-            help="Plan as if today were YYYY-MM-DD (default: each person's local date).",
+            help="Plan and recheck as if today were YYYY-MM-DD (default: each person's date).",
         )
         parser.add_argument(
             "--digests",
@@ -31,7 +31,7 @@ class Command(BaseCommand):
         if options["digests"]:
             digests = plan_weekly_digests(today=today, enqueue_sender=False)
             self.stdout.write(f"Planned {digests} digest(s).")
-        report = send_pending_reminders()
+        report = send_pending_reminders(today=today)
         self.stdout.write(
             f"Sent {report.sent}, skipped {report.skipped}, will retry {report.retried}, "
             f"failed {report.failed}, recovered {report.recovered} stale claim(s)."

@@ -29,9 +29,10 @@ from ceutrack.credentials.models import (
     OfficialCycle,
 )
 
-# Only what the engine reads, so certificates and notes stay out of bulk queries.
+# Only what the engine reads, fetched as named tuples: building thousands of model
+# instances costs more than evaluating them.
 ACTIVITY_FIELDS = (
-    "id",
+    "pk",
     "user_id",
     "title",
     "provider",
@@ -49,6 +50,24 @@ ACTIVITY_FIELDS = (
 
 class _PersonLike(Protocol):
     aapc_membership_month: int | None
+
+
+class ActivityRow(Protocol):
+    """An Activity instance or a row of `Activity.objects.values_list(*ACTIVITY_FIELDS,
+    named=True)`."""
+
+    pk: Any
+    title: str
+    provider: str
+    completed_on: date
+    units: Decimal
+    kind: str
+    aapc: bool
+    aapc_index: str
+    topic: str
+    ahima: bool
+    ahima_domain: bool
+    ahima_sourced: bool
 
 
 # ------------------------------------------------------------------ catalog and settings
@@ -124,7 +143,7 @@ def _body_rules(row: BodyRule) -> rules.BodyRules:
 # ------------------------------------------------------------------ rows to engine inputs
 
 
-def _entry_order(row: Model) -> tuple[bool, int]:
+def _entry_order(row: Model | ActivityRow) -> tuple[bool, int]:
     # Unsaved rows (factory .build()) keep the order they were given in, after saved ones.
     return (row.pk is None, row.pk or 0)
 
@@ -135,7 +154,7 @@ def person_input(
     credentials: Iterable[Credential],
     official_cycles: Iterable[OfficialCycle],
     evidence: ApprenticeEvidence | None,
-    activities: Iterable[Activity],
+    activities: Iterable[ActivityRow],
 ) -> rules.PersonInput:
     """The engine's input for one person from their rows (no queries when each credential's
     credential_type is already loaded). Rows are put in entry order, which the engine's
@@ -163,7 +182,7 @@ def person_input(
     )
 
 
-def _activity(row: Activity) -> rules.Activity:
+def _activity(row: ActivityRow) -> rules.Activity:
     return rules.Activity(
         id=str(row.pk),
         completed_on=row.completed_on,
@@ -188,7 +207,7 @@ class _Rows:
     credentials: list[Credential] = field(default_factory=list)
     official_cycles: list[OfficialCycle] = field(default_factory=list)
     evidence: ApprenticeEvidence | None = None
-    activities: list[Activity] = field(default_factory=list)
+    activities: list[ActivityRow] = field(default_factory=list)
 
 
 def _rows_by_user(**user_filter: Any) -> dict[int, _Rows]:
@@ -205,7 +224,9 @@ def _rows_by_user(**user_filter: Any) -> dict[int, _Rows]:
     for evidence in ApprenticeEvidence.objects.filter(**user_filter):
         grouped[evidence.user_id].evidence = evidence
     for activity in (
-        Activity.objects.filter(**user_filter).only(*ACTIVITY_FIELDS).order_by("user_id", "id")
+        Activity.objects.filter(**user_filter)
+        .order_by("user_id", "id")
+        .values_list(*ACTIVITY_FIELDS, named=True)
     ):
         grouped[activity.user_id].activities.append(activity)
     return grouped

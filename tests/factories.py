@@ -9,7 +9,13 @@ from django.utils import timezone
 
 from ceutrack.accounts.models import User
 from ceutrack.activities.models import Activity, Kind
-from ceutrack.credentials.models import Credential, CredentialType
+from ceutrack.credentials.models import (
+    ApprenticeEvidence,
+    Body,
+    Credential,
+    CredentialType,
+    OfficialCycle,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -34,6 +40,23 @@ class CredentialFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     credential_type = factory.LazyFunction(lambda: credential_type("CPC"))
     earned_on = date(2023, 1, 10)
+
+
+class OfficialCycleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OfficialCycle
+
+    user = factory.SubFactory(UserFactory)
+    body = Body.AAPC
+    start = date(2025, 2, 1)
+    end = date(2027, 1, 31)
+
+
+class ApprenticeEvidenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ApprenticeEvidence
+
+    user = factory.SubFactory(UserFactory)
 
 
 class ActivityFactory(factory.django.DjangoModelFactory):

@@ -38,29 +38,34 @@ def _day(value: date) -> str:
 @dataclass(frozen=True)
 class CycleChoice:
     body: str
-    start: date
-    end: date
-    current: bool
     result: CycleResult
+    when: str
 
     @property
     def value(self) -> str:
-        return f"{self.body}:{self.start.isoformat()}:{self.end.isoformat()}"
+        return f"{self.body}:{self.result.start.isoformat()}:{self.result.end.isoformat()}"
 
     @property
     def label(self) -> str:
-        when = "current" if self.current else "ended"
-        return f"{self.body} {_day(self.start)} to {_day(self.end)} ({when})"
+        return f"{self.body} {_day(self.result.start)} to {_day(self.result.end)} ({self.when})"
 
 
 def cycle_choices(evaluation: Evaluation) -> list[CycleChoice]:
-    """The person's cycles as the engine evaluated them: per body, current first, then history
-    newest first."""
+    """Every started cycle the engine evaluated, per body, newest first. That includes the
+    cycle containing today even while a lapsed one before it is still the current one."""
     choices = []
     for body in evaluation.bodies:
-        cycles = [(body.current, True)] if body.current else []
-        cycles += [(c, False) for c in reversed(body.history)]
-        choices += [CycleChoice(body.body, c.start, c.end, cur, c) for c, cur in cycles]
+        cycles = body.cycles or (*body.history, *([body.current] if body.current else []))
+        current = body.current
+        started = (c for c in cycles if c.start <= evaluation.today)
+        for cycle in sorted(started, key=lambda c: c.start, reverse=True):
+            if current is not None and (cycle.start, cycle.end) == (current.start, current.end):
+                cycle, when = current, "current"
+            elif cycle.end < evaluation.today:
+                when = "ended"
+            else:
+                when = "in progress"
+            choices.append(CycleChoice(body.body, cycle, when))
     return choices
 
 
@@ -110,7 +115,7 @@ def filter_activities(activities: QuerySet[Activity], form: ActivityFilterForm) 
     if cycle is not None:
         activities = activities.filter(
             **{BODY_FLAGS[Body(cycle.body)]: True},
-            completed_on__range=(cycle.start, cycle.end),
+            completed_on__range=(cycle.result.start, cycle.result.end),
         )
     if data.get("kind"):
         activities = activities.filter(kind=data["kind"])

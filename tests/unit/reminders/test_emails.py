@@ -1,0 +1,79 @@
+"""Rendering and signing, without the database: users are built, figures come from the
+engine directly."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core import signing
+
+from ceutrack import rules
+from ceutrack.reminders.emails import (
+    read_unsubscribe_token,
+    render_email,
+    unsubscribe_token,
+)
+from ceutrack.reminders.models import COACHING_KINDS
+from ceutrack.reminders.sender import reminder_context
+from tests.factories import UserFactory
+
+
+def aapc_body(today: date, *units: str) -> rules.BodyResult:
+    person = rules.PersonInput(
+        credentials=(rules.HeldCredential("CPC", date(2025, 1, 10)),),
+        activities=tuple(
+            rules.Activity(id=str(i), completed_on=date(2025, 3, 1), units=Decimal(u), aapc=True)
+            for i, u in enumerate(units)
+        ),
+    )
+    [body] = rules.evaluate(person, today=today).bodies
+    return body
+
+
+def context_for(kind: str, **user_fields):
+    user = UserFactory.build(pk=7, full_name="Dana O'Brien & Co", **user_fields)
+    return reminder_context(user, body=aapc_body(date(2027, 1, 28), "10"), kind=kind)
+
+
+@pytest.mark.parametrize("kind", COACHING_KINDS)
+def test_every_kind_renders_a_one_line_subject_and_readable_text_and_html(kind):
+    subject, text, html = render_email(f"reminder_{kind}", context_for(kind))
+
+    assert subject and "\n" not in subject
+    assert "&amp;" not in subject and "&#x27;" not in text  # plain text is not HTML-escaped
+    assert "Hello Dana O'Brien & Co," in text
+    assert "Still needed:      26 CEUs" in text
+    assert "What to do next" in text and "1. " in text
+    assert "\n\n\n" not in text
+    assert "Dana O&#x27;Brien &amp; Co" in html  # and HTML is
+    assert "<img" not in html and "src=" not in html  # nothing remote to load
+    assert "/reminders/unsubscribe/" in html
+
+
+def test_a_lapsed_cycle_says_how_long_ago_it_ended():
+    user = UserFactory.build(pk=7)
+    context = reminder_context(user, body=aapc_body(date(2027, 2, 5), "10"), kind="lapsed")
+
+    subject, text, _ = render_email("reminder_lapsed", context)
+
+    assert subject == "Your AAPC cycle ended on 31 Jan 2027 without all your CEUs"
+    assert "Ended:             5 days ago" in text
+
+
+def test_expected_units_are_shown_rounded_to_two_decimals():
+    _, text, _ = render_email("reminder_due_7", context_for("due_7"))
+
+    assert "Expected by today: 35.81 CEUs" in text
+
+
+def test_an_unsubscribe_token_round_trips():
+    token = unsubscribe_token(user_id=42, kind="due_30")
+
+    assert read_unsubscribe_token(token) == (42, "due_30")
+
+
+def test_an_altered_unsubscribe_token_is_refused():
+    token = unsubscribe_token(user_id=42, kind="due_30")
+
+    with pytest.raises(signing.BadSignature):
+        read_unsubscribe_token(token[:-1] + ("A" if token[-1] != "A" else "B"))

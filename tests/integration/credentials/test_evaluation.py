@@ -37,7 +37,14 @@ from ceutrack.rules import (
     evaluate,
 )
 from ceutrack.rules.scenario import load_scenario, to_json
-from tests.factories import ActivityFactory, CredentialFactory, UserFactory, credential_type
+from tests.factories import (
+    ActivityFactory,
+    ApprenticeEvidenceFactory,
+    CredentialFactory,
+    OfficialCycleFactory,
+    UserFactory,
+    credential_type,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -124,12 +131,12 @@ def _store_scenario(name: str) -> tuple[User, PersonInput, date, dict[str, str]]
             user=user, credential_type=credential_type(held.code), earned_on=held.earned_on
         )
     for cycle in person.official_cycles:
-        OfficialCycle.objects.create(
+        OfficialCycleFactory(
             user=user, body=cycle.body, start=cycle.start, end=cycle.end, required=cycle.required
         )
     if person.apprentice_evidence is not None:
         evidence = person.apprentice_evidence
-        ApprenticeEvidence.objects.create(
+        ApprenticeEvidenceFactory(
             user=user,
             experience_months=evidence.experience_months,
             course_contact_hours=evidence.course_contact_hours,
@@ -292,10 +299,10 @@ def test_person_input_passes_rows_in_entry_order_with_engine_ids():
 
 def test_person_input_copies_official_cycles_and_apprentice_evidence():
     user = _user()
-    cycle = OfficialCycle.objects.create(
+    cycle = OfficialCycleFactory(
         user=user, body=AAPC, start=date(2024, 2, 1), end=date(2026, 1, 31)
     )
-    evidence = ApprenticeEvidence.objects.create(
+    evidence = ApprenticeEvidenceFactory(
         user=user, experience_months=12, course_contact_hours=Decimal("80.0"), practicode=True
     )
 
@@ -318,7 +325,7 @@ def test_person_input_copies_official_cycles_and_apprentice_evidence():
 
 def test_an_official_cycle_row_moves_the_current_cycle():
     user = _on_track_coder()
-    OfficialCycle.objects.create(
+    OfficialCycleFactory(
         user=user, body=AAPC, start=date(2025, 4, 1), end=date(2027, 3, 31), required=Decimal(40)
     )
 
@@ -348,9 +355,7 @@ def test_it_ignores_other_peoples_rows():
     user = _on_track_coder()
     other = _user()
     ActivityFactory(user=other, completed_on=date(2025, 4, 1), units=Decimal(10))
-    OfficialCycle.objects.create(
-        user=other, body=AAPC, start=date(2025, 4, 1), end=date(2027, 3, 31)
-    )
+    OfficialCycleFactory(user=other, body=AAPC, start=date(2025, 4, 1), end=date(2027, 3, 31))
 
     current = _aapc_current(evaluate_person(user, today=ON_TRACK_DAY))
 
@@ -418,7 +423,7 @@ def test_evaluate_people_gives_each_person_their_own_evaluation():
     CredentialFactory(
         user=apprentice, credential_type=credential_type("CPC-A"), earned_on=date(2024, 9, 3)
     )
-    ApprenticeEvidence.objects.create(user=apprentice, experience_months=24)
+    ApprenticeEvidenceFactory(user=apprentice, experience_months=24)
     nobody = _user()
 
     evaluations = evaluate_people([on_track.pk, apprentice.pk, nobody.pk], today=ON_TRACK_DAY)

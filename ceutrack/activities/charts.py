@@ -103,10 +103,10 @@ def monthly_points(cycle: CycleResult, *, today: date) -> list[MonthPoint]:
 
 
 def _nice_ceiling(value: Decimal) -> int:
-    """A round axis maximum: 4 -> 5, 36 -> 40, 52 -> 60."""
+    """A round axis maximum whose quarters are round too: 4 -> 4, 20 -> 20, 36 -> 40, 52 -> 60."""
     top = max(float(value), 1.0)
     step = 10 ** math.floor(math.log10(top))
-    for factor in (1, 2, 2.5, 5, 10):
+    for factor in (1, 2, 4, 6, 8, 10):
         if top <= factor * step:
             return math.ceil(factor * step)
     return math.ceil(top)  # pragma: no cover - the loop always returns
@@ -117,7 +117,13 @@ def _fmt(value: Decimal) -> str:
 
 
 def render_svg(
-    points: list[MonthPoint], *, required: Decimal, title: str, desc: str, chart_id: str
+    points: list[MonthPoint],
+    *,
+    required: Decimal,
+    title: str,
+    desc: str,
+    chart_id: str,
+    today: date | None = None,
 ) -> str:
     """An accessible inline SVG (role="img" with <title> and <desc>); escaped throughout."""
     cid = escape(chart_id)
@@ -186,6 +192,15 @@ def render_svg(
         parts.append(
             f'<polyline class="earned" fill="none" stroke="#0a58ca" stroke-width="2.5" '
             f'points="{earned}"/>'
+        )
+    if today is not None and points and points[0].month <= today <= _month_end(points[-1].month):
+        index = next(i for i, p in enumerate(points) if p.month == today.replace(day=1))
+        days = calendar.monthrange(today.year, today.month)[1]
+        tx = MARGIN_LEFT + band * (index + today.day / days)
+        parts.append(
+            f'<line class="today" stroke="#dc3545" stroke-width="1" stroke-dasharray="2 3" '
+            f'x1="{tx:.1f}" y1="{MARGIN_TOP}" x2="{tx:.1f}" y2="{MARGIN_TOP + plot_h}"/>'
+            f'<text class="axis" {_AXIS_TEXT} x="{tx + 4:.1f}" y="{MARGIN_TOP + 10}">today</text>'
         )
     parts.append(
         f'<line class="axis-line" stroke="#6c757d" x1="{MARGIN_LEFT}" y1="{MARGIN_TOP + plot_h}" '

@@ -53,6 +53,7 @@ def _chart(result: BodyResult, *, evaluation: Evaluation) -> Chart | None:
         title=f"{result.body} units counted per month against a steady pace",
         desc=description,
         chart_id=f"chart-{result.body.lower()}",
+        today=evaluation.today,
     )
     # render_svg escapes every piece of text it writes, so the markup is safe to inline.
     return Chart(svg=mark_safe(svg), points=points, description=description)  # noqa: S308

@@ -103,3 +103,22 @@ def test_it_describes_the_latest_month_against_the_pace_in_words():
         "By Jun 2025, 8 units counted against a steady pace of 7.4; "
         "36 units are required by the end of the cycle."
     )
+
+
+def test_it_marks_today_on_the_chart_only_while_today_is_inside_the_cycle():
+    points = monthly_points(cycle(), today=date(2025, 6, 30))
+    inside = render_svg(
+        points, required=D(36), title="t", desc="d", chart_id="c", today=date(2025, 6, 30)
+    )
+    after = render_svg(
+        points, required=D(36), title="t", desc="d", chart_id="c", today=date(2027, 3, 1)
+    )
+    assert 'class="today"' in inside
+    assert 'class="today"' not in after
+
+
+def test_it_rounds_the_axis_up_to_a_value_with_round_quarters():
+    points = monthly_points(cycle(), today=date(2025, 6, 30))
+    svg = render_svg(points, required=D(36), title="t", desc="d", chart_id="c")
+    assert ">40</text>" in svg and ">10</text>" in svg
+    assert ">37.5</text>" not in svg

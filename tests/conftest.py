@@ -77,7 +77,7 @@ def pytest_runtest_setup(item):
     missing = [name for name in needed if not _service_available(name)]
     if not missing:
         return
-    reason = f"needs {' and '.join(missing)}: `make test` starts them"
+    reason = f"needs {' and '.join(missing)}, which `make test` starts"
     if running_in_ci():
         pytest.fail(f"CI=true and this test {reason}", pytrace=False)
     pytest.skip(reason)

@@ -2,12 +2,14 @@
 back into the engine's Catalog."""
 
 import importlib
+from dataclasses import fields
 from decimal import Decimal
 
 import pytest
 from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 
+from ceutrack import rules
 from ceutrack.credentials.evaluation import load_catalog
 from ceutrack.credentials.models import Body, BodyRule, CredentialType
 from ceutrack.rules import AAPC, AHIMA, DEFAULT_CATALOG
@@ -68,6 +70,17 @@ def test_running_the_seed_again_adds_nothing_and_restores_the_engines_values():
 
 def test_the_loaded_catalog_equals_the_engines_default_catalog():
     assert load_catalog() == DEFAULT_CATALOG
+
+
+@pytest.mark.parametrize(
+    ("engine_class", "model"),
+    [(rules.CredentialType, CredentialType), (rules.BodyRules, BodyRule)],
+)
+def test_every_field_of_the_engines_catalog_has_a_column(engine_class, model):
+    # A field added to the engine's catalog must be stored, or the admin could not edit it.
+    columns = {f.name for f in model._meta.get_fields()}
+
+    assert {f.name for f in fields(engine_class)} <= columns
 
 
 def test_it_loads_the_catalog_in_two_queries(django_assert_num_queries):

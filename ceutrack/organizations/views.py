@@ -45,6 +45,11 @@ from ceutrack.organizations.models import (
 PAGE_SIZE = 50
 
 
+def _posted(request: HttpRequest) -> object:
+    """Bind forms on POST even when nothing was ticked (an empty POST is falsy)."""
+    return request.POST if request.method == "POST" else None
+
+
 # ------------------------------------------------------------------ my organizations
 
 
@@ -66,7 +71,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organization_create(request: HttpRequest) -> HttpResponse:
-    form = OrganizationForm(request.POST or None)
+    form = OrganizationForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         organization = services.create_organization(
             name=form.cleaned_data["name"], owner=request.user
@@ -214,7 +219,7 @@ def member_nudge(request: HttpRequest, slug: str, membership_id: int) -> HttpRes
 @login_required
 def people(request: HttpRequest, slug: str) -> HttpResponse:
     organization, membership = access.get_organization(request.user, slug, manage=True)
-    team_form = TeamForm(request.POST or None, organization=organization)
+    team_form = TeamForm(_posted(request), organization=organization)
     if request.method == "POST" and team_form.is_valid():
         team_form.instance.organization = organization
         team_form.save()
@@ -273,7 +278,7 @@ def member_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpRe
 def invitations(request: HttpRequest, slug: str) -> HttpResponse:
     organization, membership = access.get_organization(request.user, slug, manage=True)
     form = InviteForm(
-        request.POST or None,
+        _posted(request),
         organization=organization,
         can_grant_admin=membership.role == Role.OWNER,
     )
@@ -396,7 +401,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if not services.email_matches(user, invitation.email):
         context["wrong_account"] = True
         return render(request, "organizations/invitation_accept.html", context)
-    form = ConsentForm(request.POST or None) if invitation.role == Role.MEMBER else None
+    form = ConsentForm(_posted(request)) if invitation.role == Role.MEMBER else None
     if request.method == "POST" and (form is None or form.is_valid()):
         membership = services.accept_invitation(invitation, user=user)
         messages.success(request, f"You joined {invitation.organization.name}.")

@@ -9,6 +9,7 @@ from ceutrack.accounts.demo import (
     ensure_demo_account,
 )
 from ceutrack.activities.demo import seed_coder_records
+from ceutrack.organizations.demo import seed_organization
 
 
 class Command(BaseCommand):
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             # Each app appends one idempotent call here for its demo data, e.g.
             # seed_coder_records(coder) and seed_organization(manager, coder).
             seed_coder_records(coder)
+            seed_organization(manager, coder)
 
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with:"))
         for user, role in ((coder, "coder"), (manager, "manager")):

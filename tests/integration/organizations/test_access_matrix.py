@@ -1,0 +1,199 @@
+"""Every organization URL x every kind of visitor: allowed, 404 or the login page.
+
+Nobody outside the roles learns that an organization or a person exists (404, never 403);
+a member who withdrew consent is invisible even to their own organization's owner."""
+
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from ceutrack.organizations.models import Role
+from tests.certificate_files import pdf_bytes
+from tests.factories import (
+    ActivityFactory,
+    CredentialFactory,
+    InvitationFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+ACTORS = ["owner", "admin", "manager", "member", "withdrawn", "other_manager", "anonymous"]
+ALLOWED, NOT_FOUND, LOGIN = "allowed", "404", "login"
+VIEWERS = {"owner", "admin", "manager"}
+MANAGERS = {"owner", "admin"}
+
+
+@dataclass
+class World:
+    org: object
+    memberships: dict
+    activity: object
+    invitation: object
+
+    def user(self, actor):
+        return None if actor == "anonymous" else self.memberships[actor].user
+
+
+@pytest.fixture
+def world(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    org = OrganizationFactory(slug="riverside")
+    memberships = {
+        "owner": MembershipFactory(organization=org, role=Role.OWNER, consent_given_at=None),
+        "admin": MembershipFactory(organization=org, role=Role.ADMIN, consent_given_at=None),
+        "manager": MembershipFactory(organization=org, role=Role.MANAGER, consent_given_at=None),
+        "member": MembershipFactory(organization=org),
+        "withdrawn": MembershipFactory(organization=org),
+        "other_manager": MembershipFactory(role=Role.MANAGER, consent_given_at=None),
+    }
+    withdrawn = memberships["withdrawn"]
+    withdrawn.consent_withdrawn_at = withdrawn.consent_given_at
+    withdrawn.save()
+    member = memberships["member"].user
+    CredentialFactory(user=member, earned_on=date(2025, 1, 10))
+    activity = ActivityFactory(
+        user=member, certificate_name="cert.pdf", certificate_type="application/pdf"
+    )
+    activity.certificate.save("cert.pdf", ContentFile(pdf_bytes()))
+    invitation = InvitationFactory(organization=org, invited_by=memberships["owner"].user)
+    return World(org, memberships, activity, invitation)
+
+
+def only(allowed):
+    return {actor: ALLOWED if actor in allowed else NOT_FOUND for actor in ACTORS} | {
+        "anonymous": LOGIN
+    }
+
+
+def staff_url(name, w, who="member", *extra):
+    return reverse(f"organizations:{name}", args=["riverside", w.memberships[who].pk, *extra])
+
+
+CASES = {
+    "list": ("get", lambda w: reverse("organizations:list"), only(set(ACTORS))),
+    "create": ("get", lambda w: reverse("organizations:create"), only(set(ACTORS))),
+    "dashboard": ("get", lambda w: reverse("organizations:dashboard", args=["riverside"]), only(VIEWERS)),
+    "export": ("get", lambda w: reverse("organizations:export", args=["riverside"]), only(VIEWERS)),
+    "member_detail": ("get", lambda w: staff_url("member_detail", w), only(VIEWERS)),
+    "withdrawn_detail": ("get", lambda w: staff_url("member_detail", w, "withdrawn"), only(set())),
+    "manager_as_staff": ("get", lambda w: staff_url("member_detail", w, "manager"), only(set())),
+    "certificate": (
+        "get",
+        lambda w: staff_url("member_certificate", w, "member", w.activity.pk),
+        only(VIEWERS),
+    ),
+    "nudge": ("post", lambda w: staff_url("member_nudge", w), only(VIEWERS)),
+    "people": ("get", lambda w: reverse("organizations:people", args=["riverside"]), only(MANAGERS)),
+    "member_team": ("post", lambda w: staff_url("member_team", w), only(MANAGERS)),
+    "member_remove": ("post", lambda w: staff_url("member_remove", w), only(MANAGERS)),
+    "invitations": (
+        "get",
+        lambda w: reverse("organizations:invitations", args=["riverside"]),
+        only(MANAGERS),
+    ),
+    "invitation_resend": (
+        "post",
+        lambda w: reverse("organizations:invitation_resend", args=["riverside", w.invitation.pk]),
+        only(MANAGERS),
+    ),
+    "invitation_revoke": (
+        "post",
+        lambda w: reverse("organizations:invitation_revoke", args=["riverside", w.invitation.pk]),
+        only(MANAGERS),
+    ),
+    # The link is the credential: anyone holding it may read the invitation.
+    "invitation_accept": (
+        "get",
+        lambda w: reverse("organizations:invitation_accept", args=[w.invitation.token]),
+        dict.fromkeys(ACTORS, ALLOWED),
+    ),
+    "withdraw": (
+        "post",
+        lambda w: reverse("organizations:withdraw", args=[w.memberships["member"].pk]),
+        only({"member"}),
+    ),
+    "consent": (
+        "post",
+        lambda w: reverse("organizations:consent", args=[w.memberships["withdrawn"].pk]),
+        only({"withdrawn"}),
+    ),
+    "leave": (
+        "post",
+        lambda w: reverse("organizations:leave", args=[w.memberships["member"].pk]),
+        only({"member"}),
+    ),
+}
+
+
+def outcome(response):
+    if response.status_code == 404:
+        return NOT_FOUND
+    if response.status_code == 302 and response["Location"].startswith(reverse("account_login")):
+        return LOGIN
+    assert response.status_code in (200, 302), response.status_code
+    return ALLOWED
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("case", list(CASES))
+def test_each_url_allows_only_the_right_people(client, world, case, actor):
+    method, build_url, expected = CASES[case]
+    user = world.user(actor)
+    if user is not None:
+        client.force_login(user)
+    response = getattr(client, method)(build_url(world), {"consent": "on"} if method == "post" else None)
+    assert outcome(response) == expected[actor]
+
+
+def test_every_organization_url_is_in_the_matrix():
+    from ceutrack.organizations.urls import urlpatterns
+
+    names = {p.name for p in urlpatterns}
+    covered = {"list", "create", "dashboard", "export", "member_detail", "member_certificate",
+               "member_nudge", "people", "member_team", "member_remove", "invitations",
+               "invitation_resend", "invitation_revoke", "invitation_accept", "withdraw",
+               "consent", "leave"}
+    assert names == covered
+
+
+def test_a_manager_who_left_loses_access(client, world):
+    manager = world.memberships["manager"]
+    manager.left_at = manager.joined_at
+    manager.save()
+    client.force_login(manager.user)
+    assert client.get(reverse("organizations:dashboard", args=["riverside"])).status_code == 404
+
+
+def test_a_member_who_left_disappears_from_the_drill_down(client, world):
+    member = world.memberships["member"]
+    member.left_at = member.joined_at
+    member.save()
+    client.force_login(world.user("owner"))
+    assert client.get(staff_url("member_detail", world)).status_code == 404
+
+
+def test_another_organizations_staff_id_gives_404(client, world):
+    stranger = MembershipFactory()
+    client.force_login(world.user("owner"))
+    url = reverse("organizations:member_detail", args=["riverside", stranger.pk])
+    assert client.get(url).status_code == 404
+    mismatched = reverse(
+        "organizations:member_certificate",
+        args=["riverside", world.memberships["member"].pk, ActivityFactory(user=stranger.user).pk],
+    )
+    assert client.get(mismatched).status_code == 404
+
+
+def test_members_of_another_organization_are_not_in_managers_of(world):
+    from ceutrack.organizations.access import consented_members, managers_of
+
+    member = world.user("member")
+    assert set(managers_of(member)) == {world.user(a) for a in ("owner", "admin", "manager")}
+    assert list(managers_of(world.user("withdrawn"))) == []
+    assert list(consented_members(world.org)) == [member]

@@ -1,0 +1,28 @@
+from collections import Counter
+from datetime import date
+
+import pytest
+import time_machine
+
+from ceutrack.organizations.demo import EXPECTED_STATUS, RECIPE_MIX, seed_organization
+from ceutrack.organizations.models import ComplianceSummary, Membership, Role
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("today", [date(2025, 6, 30), date(2026, 2, 28), date(2027, 1, 31)])
+def test_the_demo_organization_has_staff_in_every_status_on_any_day(today):
+    with time_machine.travel(f"{today.isoformat()} 16:00Z", tick=False):
+        manager = UserFactory(email="manager@example.com")
+        coder = UserFactory(email="coder@example.com")
+        organization = seed_organization(manager, coder)
+        seed_organization(manager, coder)  # idempotent
+        assert Membership.objects.get(user=manager, organization=organization).role == Role.OWNER
+        staff = ComplianceSummary.objects.exclude(user__in=[manager, coder])
+        statuses = dict(staff.values_list("user__email", "status"))
+        assert len(statuses) == len(RECIPE_MIX) == 28
+        expected = Counter(EXPECTED_STATUS[r] for r in RECIPE_MIX)
+        assert Counter(statuses.values()) == expected
+        assert set(expected) == {"complete", "on_track", "at_risk", "behind", "lapsed", "none"}
+        assert Membership.objects.consented().filter(organization=organization).count() == 29

@@ -3,6 +3,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ceutrack.activities.models import Kind
@@ -194,3 +196,15 @@ def test_it_says_when_no_activity_matches_the_filters(client, coder):
 def test_it_shows_units_as_stored(client, coder):
     ActivityFactory(user=coder, title="Half", units=Decimal("0.5"))
     assert ">0.5<" in _page(client).content.decode()
+
+
+def test_it_runs_the_same_number_of_queries_for_10_and_100_activities(client, coder):
+    def queries_for_list() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            _page(client)
+        return len(captured)
+
+    ActivityFactory.create_batch(10, user=coder)
+    with_ten = queries_for_list()
+    ActivityFactory.create_batch(90, user=coder)
+    assert queries_for_list() == with_ten

@@ -48,7 +48,6 @@ class ActivityForm(forms.ModelForm):
     certificate_file = forms.FileField(
         label="Certificate",
         required=False,
-        help_text="PDF, PNG or JPEG, up to 10 MB.",
         widget=forms.FileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
     )
     remove_certificate = forms.BooleanField(label="Remove the current certificate", required=False)
@@ -102,6 +101,8 @@ class ActivityForm(forms.ModelForm):
             f"at most {_number(catalog.max_activity_units)}."
         )
         self.fields["topic"].choices = topic_choices(self.instance.topic)
+        limit = settings.CERTIFICATE_MAX_BYTES / 2**20
+        self.fields["certificate_file"].help_text = f"PDF, PNG or JPEG, up to {limit:g} MB."
         self.fields["kind"].initial = Kind.WEBINAR
         if not self.instance.certificate:
             del self.fields["remove_certificate"]

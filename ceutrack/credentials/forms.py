@@ -96,12 +96,19 @@ class MembershipMonthForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["aapc_membership_month"]
+        labels = {"aapc_membership_month": "Renewal month"}
         help_texts = {
             "aapc_membership_month": (
                 "The month your AAPC membership renews; your CEUs are due at its end. "
                 "Leave blank to use the month of your first AAPC certification."
             )
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["aapc_membership_month"]
+        months = [choice for choice in field.choices if choice[0] != ""]
+        field.choices = [("", "Default: month of your first AAPC certification"), *months]
 
 
 class OfficialCycleForm(forms.ModelForm):

@@ -31,10 +31,10 @@ run: install
 	@scripts/run.sh
 
 test: install
-	@scripts/test.sh
+	@scripts/test.sh $(PYTEST_ARGS)
 
 test-fast: install
-	@scripts/test-fast.sh
+	@scripts/test-fast.sh $(PYTEST_ARGS)
 
 lint: install
 	@$(VENV)/bin/ruff check ceutrack tests

@@ -48,7 +48,9 @@ ACTIVITY_FIELDS = (
 )
 
 
-class _PersonLike(Protocol):
+class PersonRow(Protocol):
+    """A User, or anything carrying the person-level input the engine reads."""
+
     aapc_membership_month: int | None
 
 
@@ -149,7 +151,7 @@ def _entry_order(row: Model | ActivityRow) -> tuple[bool, int]:
 
 
 def person_input(
-    user: _PersonLike,
+    user: PersonRow,
     *,
     credentials: Iterable[Credential],
     official_cycles: Iterable[OfficialCycle],

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from ceutrack.activities.models import Activity, Kind
 from ceutrack.credentials.evaluation import evaluate_person
+from ceutrack.credentials.models import ApprenticeEvidence
 from tests.factories import ActivityFactory, CredentialFactory, UserFactory, credential_type
 
 pytestmark = pytest.mark.django_db
@@ -208,3 +209,27 @@ def test_it_sends_visitors_to_sign_in_for_the_history(client):
     response = client.get(reverse("activities:history", args=["aapc"]))
     assert response.status_code == 302
     assert reverse("account_login") in response["Location"]
+
+
+@time_machine.travel(TODAY)
+def test_it_shows_topic_minimums_and_the_closest_apprentice_removal_option(client):
+    user = signed_in(client)
+    CredentialFactory(
+        user=user, credential_type=credential_type("CPC-A"), earned_on=date(2025, 1, 10)
+    )
+    CredentialFactory(
+        user=user, credential_type=credential_type("CPMA"), earned_on=date(2025, 1, 10)
+    )
+    ApprenticeEvidence.objects.create(user=user, experience_months=12, course_contact_hours=40)
+    ActivityFactory(user=user, completed_on=date(2025, 4, 1), units=Decimal(3), topic="auditing")
+
+    page = client.get(reverse("home")).content.decode()
+
+    current = evaluate_person(user, today=date(2025, 6, 30)).body("AAPC").current
+    [topic] = current.topics
+    assert (topic.topic, topic.earned) == ("auditing", 3)
+    assert 'data-testid="topic-auditing"' in page
+    assert f'<td class="text-end">{topic.required.normalize():f}</td>' in page
+    assert "Apprentice (-A) designation not yet removed" in page
+    assert "closest removal option: coding experience plus a coding course" in page
+    assert "40 of 80 coding course contact hours" in page

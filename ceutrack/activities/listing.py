@@ -98,17 +98,22 @@ class ActivityFilterForm(forms.Form):
             css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
             field.widget.attrs["class"] = css
 
+    def filters(self) -> dict[str, Any]:
+        """The valid filters given; an invalid one (a stale cycle link) is dropped alone."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
     def has_filters(self) -> bool:
-        return any(self.cleaned_data.get(name) for name in ("q", "body", "cycle", "kind"))
+        return any(name in self.filters() for name in ("q", "body", "cycle", "kind"))
 
     def selected_cycle(self) -> CycleChoice | None:
-        if not (self.is_bound and self.is_valid()):
-            return None
-        return self.cycles.get(self.cleaned_data["cycle"])
+        return self.cycles.get(self.filters().get("cycle", ""))
 
 
 def filter_activities(activities: QuerySet[Activity], form: ActivityFilterForm) -> QuerySet:
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    data = form.filters()
     if data.get("body"):
         activities = activities.filter(**{BODY_FLAGS[Body(data["body"])]: True})
     cycle = form.selected_cycle()

@@ -40,7 +40,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": describe_rows(page.object_list, evaluation),
         "filter_query": query.urlencode(),
-        "filtered": form.is_bound and form.is_valid() and form.has_filters(),
+        "filtered": form.has_filters(),
         "has_any": page.paginator.count > 0 or Activity.objects.filter(user=request.user).exists(),
         "cycle": form.selected_cycle(),
     }

@@ -164,9 +164,10 @@ def test_it_filters_by_an_evaluated_cycle(client, coder):
     assert "1.5 of 36 units counted" in filtered.content.decode()
 
 
-def test_it_ignores_a_cycle_the_engine_did_not_produce(client, coder):
-    ActivityFactory(user=coder, title="Kept")
-    response = _page(client, cycle="AAPC:2000-01-01:2030-01-01")
+def test_it_ignores_a_cycle_the_engine_did_not_produce_but_keeps_other_filters(client, coder):
+    ActivityFactory(user=coder, title="Kept", kind=Kind.SEMINAR)
+    ActivityFactory(user=coder, title="Other kind", kind=Kind.WEBINAR)
+    response = _page(client, cycle="AAPC:2000-01-01:2030-01-01", kind="seminar")
     assert _titles(response) == ["Kept"]
     assert "cycle" in response.context["form"].errors
 

@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import IntegrityError
 from django.urls import reverse
 
 from ceutrack.activities.models import Activity
@@ -195,4 +196,18 @@ def test_it_removes_files_only_once_the_change_commits(
     assert len(_stored_files()) == 1
     for callback in callbacks:
         callback()
+    assert _stored_files() == []
+
+
+def test_it_leaves_no_file_behind_when_saving_the_row_fails(client, user, monkeypatch):
+    real_save = Activity.save
+
+    def save_then_fail(self, *args, **kwargs):
+        real_save(self, *args, **kwargs)
+        raise IntegrityError("simulated failure after the file was written")
+
+    monkeypatch.setattr(Activity, "save", save_then_fail)
+    with pytest.raises(IntegrityError):
+        client.post(reverse("activities:add"), _data(upload("c.pdf", pdf_bytes())))
+    assert not Activity.objects.exists()
     assert _stored_files() == []

@@ -134,9 +134,7 @@ def managers_of(user: AbstractBaseUser) -> QuerySet[User]:
 
 def consented_members(organization: Organization) -> QuerySet[User]:
     """The people whose records the organization's managers may see right now."""
-    return User.objects.filter(
-        pk__in=visible_staff(organization).values("user_id"), is_active=True
-    )
+    return User.objects.filter(pk__in=visible_staff(organization).values("user_id"), is_active=True)
 
 
 def is_staff_role(role: str) -> bool:

@@ -25,7 +25,9 @@ def staff_with_fresh_summaries(organization: Organization) -> QuerySet[Membershi
 def status_counts(staff: QuerySet[Membership]) -> list[dict[str, Any]]:
     """One entry per status, worst first, including zeros."""
     rows = staff.values("user__compliance_summary__status").annotate(n=Count("id")).order_by()
-    counts = {row["user__compliance_summary__status"] or SummaryStatus.NONE: row["n"] for row in rows}
+    counts = {
+        row["user__compliance_summary__status"] or SummaryStatus.NONE: row["n"] for row in rows
+    }
     return [
         {"status": status, "label": label, "count": counts.get(status, 0)}
         for status, label in SummaryStatus.choices
@@ -105,7 +107,9 @@ def csv_lines(staff: QuerySet[Membership]) -> Iterator[str]:
         "user__compliance_summary__as_of",
     )
     for row in staff.values_list(*columns).iterator(chunk_size=2000):
-        (name, email, team, status, creds, end, days, earned, required, remaining, last, as_of) = row
+        (name, email, team, status, creds, end, days, earned, required, remaining, last, as_of) = (
+            row
+        )
         yield writer.writerow(
             [
                 _safe_cell(name),

@@ -34,11 +34,14 @@ class InviteForm(forms.Form):
     )
     team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False)
 
-    def __init__(self, *args: object, organization: Organization, can_grant_admin: bool,
-                 **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, organization: Organization, can_grant_admin: bool, **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        roles = [(Role.MEMBER, "Staff member (shares their CEU records, with consent)"),
-                 (Role.MANAGER, "Manager (views staff compliance)")]
+        roles = [
+            (Role.MEMBER, "Staff member (shares their CEU records, with consent)"),
+            (Role.MANAGER, "Manager (views staff compliance)"),
+        ]
         if can_grant_admin:
             roles.append((Role.ADMIN, "Admin (manages people and invitations)"))
         self.fields["role"].choices = roles
@@ -128,9 +131,7 @@ SORT_CHOICES = [
 
 class DashboardFilterForm(forms.Form):
     q = forms.CharField(label="Name or email", required=False, max_length=100)
-    status = forms.ChoiceField(
-        choices=[("", "Any status"), *SummaryStatus.choices], required=False
-    )
+    status = forms.ChoiceField(choices=[("", "Any status"), *SummaryStatus.choices], required=False)
     body = forms.ChoiceField(choices=[("", "Any body"), *Body.choices], required=False)
     credential = forms.ChoiceField(required=False)
     team = forms.ModelChoiceField(

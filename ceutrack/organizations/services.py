@@ -22,7 +22,6 @@ from ceutrack.organizations.models import (
     Team,
 )
 
-
 # Slugs that would shadow the app's own URLs (organizations/new/, .../mine/...).
 RESERVED_SLUGS = frozenset({"new", "invitation", "mine"})
 
@@ -40,9 +39,7 @@ def unique_slug(name: str) -> str:
 
 @transaction.atomic
 def create_organization(*, name: str, owner: User) -> Organization:
-    organization = Organization.objects.create(
-        name=name, slug=unique_slug(name), created_by=owner
-    )
+    organization = Organization.objects.create(name=name, slug=unique_slug(name), created_by=owner)
     Membership.objects.create(user=owner, organization=organization, role=Role.OWNER)
     return organization
 

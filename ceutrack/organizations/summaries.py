@@ -52,7 +52,9 @@ _UPDATE_FIELDS = [
 
 def next_local_midnight(as_of: date, time_zone: str) -> datetime:
     """The instant the person's calendar moves past `as_of`."""
-    return datetime.combine(as_of + timedelta(days=1), time.min, tzinfo=zoneinfo.ZoneInfo(time_zone))
+    return datetime.combine(
+        as_of + timedelta(days=1), time.min, tzinfo=zoneinfo.ZoneInfo(time_zone)
+    )
 
 
 def summary_fields(

@@ -319,7 +319,11 @@ def invitations(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _report_invites(
-    request: HttpRequest, result: services.InviteResult, *, invalid: list[str], duplicates: list[str]
+    request: HttpRequest,
+    result: services.InviteResult,
+    *,
+    invalid: list[str],
+    duplicates: list[str],
 ) -> None:
     if result.sent:
         messages.success(
@@ -330,9 +334,7 @@ def _report_invites(
     if duplicates:
         messages.info(request, f"Listed more than once (invited once): {', '.join(duplicates)}.")
     if result.already_members:
-        messages.info(
-            request, f"Already members (skipped): {', '.join(result.already_members)}."
-        )
+        messages.info(request, f"Already members (skipped): {', '.join(result.already_members)}.")
     if result.already_invited:
         messages.info(
             request,
@@ -348,9 +350,13 @@ def invitation_resend(request: HttpRequest, slug: str, invitation_id: int) -> Ht
     invitation = access.get_invitation(organization, invitation_id)
     if invitation.status == InvitationStatus.ACCEPTED:
         messages.info(request, f"{invitation.email} has already accepted.")
-    elif Invitation.objects.filter(
-        organization=organization, email=invitation.email, status=InvitationStatus.PENDING
-    ).exclude(pk=invitation.pk).exists():
+    elif (
+        Invitation.objects.filter(
+            organization=organization, email=invitation.email, status=InvitationStatus.PENDING
+        )
+        .exclude(pk=invitation.pk)
+        .exists()
+    ):
         messages.info(request, f"{invitation.email} has a newer invitation: resend that one.")
     else:
         services.resend_invitation(invitation)

@@ -18,7 +18,6 @@ from tests.factories import (
     InvitationFactory,
     MembershipFactory,
     OrganizationFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +77,11 @@ def staff_url(name, w, who="member", *extra):
 CASES = {
     "list": ("get", lambda w: reverse("organizations:list"), only(set(ACTORS))),
     "create": ("get", lambda w: reverse("organizations:create"), only(set(ACTORS))),
-    "dashboard": ("get", lambda w: reverse("organizations:dashboard", args=["riverside"]), only(VIEWERS)),
+    "dashboard": (
+        "get",
+        lambda w: reverse("organizations:dashboard", args=["riverside"]),
+        only(VIEWERS),
+    ),
     "export": ("get", lambda w: reverse("organizations:export", args=["riverside"]), only(VIEWERS)),
     "member_detail": ("get", lambda w: staff_url("member_detail", w), only(VIEWERS)),
     "withdrawn_detail": ("get", lambda w: staff_url("member_detail", w, "withdrawn"), only(set())),
@@ -89,7 +92,11 @@ CASES = {
         only(VIEWERS),
     ),
     "nudge": ("post", lambda w: staff_url("member_nudge", w), only(VIEWERS)),
-    "people": ("get", lambda w: reverse("organizations:people", args=["riverside"]), only(MANAGERS)),
+    "people": (
+        "get",
+        lambda w: reverse("organizations:people", args=["riverside"]),
+        only(MANAGERS),
+    ),
     "member_team": ("post", lambda w: staff_url("member_team", w), only(MANAGERS)),
     "member_remove": ("post", lambda w: staff_url("member_remove", w), only(MANAGERS)),
     "invitations": (
@@ -147,7 +154,9 @@ def test_each_url_allows_only_the_right_people(client, world, case, actor):
     user = world.user(actor)
     if user is not None:
         client.force_login(user)
-    response = getattr(client, method)(build_url(world), {"consent": "on"} if method == "post" else None)
+    response = getattr(client, method)(
+        build_url(world), {"consent": "on"} if method == "post" else None
+    )
     assert outcome(response) == expected[actor]
 
 
@@ -155,10 +164,25 @@ def test_every_organization_url_is_in_the_matrix():
     from ceutrack.organizations.urls import urlpatterns
 
     names = {p.name for p in urlpatterns}
-    covered = {"list", "create", "dashboard", "export", "member_detail", "member_certificate",
-               "member_nudge", "people", "member_team", "member_remove", "invitations",
-               "invitation_resend", "invitation_revoke", "invitation_accept", "withdraw",
-               "consent", "leave"}
+    covered = {
+        "list",
+        "create",
+        "dashboard",
+        "export",
+        "member_detail",
+        "member_certificate",
+        "member_nudge",
+        "people",
+        "member_team",
+        "member_remove",
+        "invitations",
+        "invitation_resend",
+        "invitation_revoke",
+        "invitation_accept",
+        "withdraw",
+        "consent",
+        "leave",
+    }
     assert names == covered
 
 

@@ -57,7 +57,9 @@ def test_it_gives_a_second_organization_of_the_same_name_its_own_slug(client):
     ]
 
 
-def test_it_invites_a_pasted_list_and_reports_each_problem(client, owner, django_capture_on_commit_callbacks):
+def test_it_invites_a_pasted_list_and_reports_each_problem(
+    client, owner, django_capture_on_commit_callbacks
+):
     existing = MembershipFactory(organization=owner.organization)
     InvitationFactory(organization=owner.organization, email="pending@example.com")
     team = TeamFactory(organization=owner.organization)
@@ -104,7 +106,7 @@ def test_the_invitee_sees_what_will_be_shared_and_consents(client, owner):
     coder = UserFactory(email=invitation.email)
     client.force_login(coder)
     page = client.get(accept_url(invitation)).content.decode()
-    assert "What %s will see" % owner.organization.name in page
+    assert f"What {owner.organization.name} will see" in page
     assert "your certificates" in page
     refused = client.post(accept_url(invitation), {})
     assert "Tick the box to give your consent" in refused.content.decode()
@@ -168,9 +170,7 @@ def test_a_revoked_invitation_cannot_be_accepted(client, owner):
     invitation = InvitationFactory(organization=owner.organization)
     client.force_login(owner.user)
     client.post(
-        reverse(
-            "organizations:invitation_revoke", args=[owner.organization.slug, invitation.pk]
-        )
+        reverse("organizations:invitation_revoke", args=[owner.organization.slug, invitation.pk])
     )
     invitation.refresh_from_db()
     assert invitation.status == InvitationStatus.REVOKED

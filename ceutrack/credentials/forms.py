@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.dateformat import format as format_date
 
 from ceutrack.accounts.models import User
+from ceutrack.credentials.evaluation import load_catalog
 from ceutrack.credentials.models import (
     ApprenticeEvidence,
     Body,
@@ -19,6 +20,9 @@ from ceutrack.credentials.models import (
     CredentialType,
     OfficialCycle,
 )
+from ceutrack.rules import HeldCredential
+from ceutrack.rules.counting import credential_rejection
+from ceutrack.rules.types import FUTURE_CREDENTIAL, UNKNOWN_CREDENTIAL
 
 
 class _GroupedByBody(forms.models.ModelChoiceIterator):
@@ -61,13 +65,26 @@ class CredentialForm(forms.ModelForm):
             "body", "code"
         )
 
-    def clean_earned_on(self):  # type: ignore[no-untyped-def]
-        earned_on = self.cleaned_data["earned_on"]
-        if earned_on > self.user.local_today():
-            raise forms.ValidationError(
-                "The certification date is in the future. Add a credential once you have earned it."
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        chosen, earned_on = cleaned.get("credential_type"), cleaned.get("earned_on")
+        if chosen is None or earned_on is None:
+            return cleaned
+        # The engine decides what it refuses at entry (domain.md 3.1); the form words it.
+        reason = credential_rejection(
+            HeldCredential(code=chosen.code, earned_on=earned_on),
+            today=self.user.local_today(),
+            catalog=load_catalog(),
+        )
+        if reason == FUTURE_CREDENTIAL:
+            self.add_error(
+                "earned_on",
+                "The certification date is in the future. "
+                "Add a credential once you have earned it.",
             )
-        return earned_on
+        elif reason == UNKNOWN_CREDENTIAL:
+            self.add_error("credential_type", f"{chosen.code} is not in the credential catalog.")
+        return cleaned
 
     def clean_credential_type(self):  # type: ignore[no-untyped-def]
         chosen: CredentialType = self.cleaned_data["credential_type"]

@@ -1,4 +1,6 @@
+from allauth.account import app_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -7,6 +9,11 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:  # type: ignore[type-arg]
         from ceutrack.accounts.tasks import send_account_email
 
+        context = {
+            **context,
+            "site_url": settings.SITE_URL,
+            "confirmation_expire_days": app_settings.EMAIL_CONFIRMATION_EXPIRE_DAYS,
+        }
         message = self.render_mail(template_prefix, email, context)
         send_account_email.delay_on_commit(
             subject=message.subject,
@@ -15,6 +22,10 @@ class AccountAdapter(DefaultAccountAdapter):
             to=list(message.to),
             html=_html_alternative(message),
         )
+
+    def format_email_subject(self, subject: str) -> str:
+        # Without django.contrib.sites allauth would prefix the request's host name.
+        return f"ceutrack: {subject}"
 
 
 def _html_alternative(message: object) -> str | None:

@@ -29,5 +29,5 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["full_name", "time_zone", "aapc_membership_month"]
+        fields = ["full_name", "time_zone"]
         labels = {"full_name": "Full name"}

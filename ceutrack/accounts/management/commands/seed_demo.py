@@ -28,8 +28,7 @@ class Command(BaseCommand):
             manager = ensure_demo_account(
                 email=MANAGER_EMAIL, full_name="Morgan Manager", time_zone="America/New_York"
             )
-            # Each app appends one idempotent call here for its demo data, e.g.
-            # seed_coder_records(coder) and seed_organization(manager, coder).
+            # One idempotent call per app for its demo data; add yours below.
             seed_coder_records(coder)
             seed_organization(manager, coder)
 

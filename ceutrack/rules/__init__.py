@@ -1,5 +1,11 @@
-"""Pure requirements engine for CE units (see shared domain.md). No Django imports here."""
+"""Pure requirements engine for CE units (shared domain.md). No Django, no clock.
 
+`evaluate(person, today=...)` is the whole contract; the helpers below are exported for the
+Django adapter, the reminder planner and tests. `catalog` holds the requirement data, `types`
+the input and result dataclasses, `scenario` the JSON contract of `python -m ceutrack.rules`.
+"""
+
+from ceutrack.rules.apprentice import apprentice_status, removal_options
 from ceutrack.rules.catalog import (
     AAPC,
     AHIMA,
@@ -9,15 +15,36 @@ from ceutrack.rules.catalog import (
     Catalog,
     CredentialType,
 )
-from ceutrack.rules.engine import evaluate
+from ceutrack.rules.cycles import CycleSpan, build_cycles, first_cycle, next_cycle
+from ceutrack.rules.engine import current_index, evaluate
+from ceutrack.rules.requirements import (
+    Requirement,
+    ceil_to_half,
+    cycle_requirement,
+    prorate,
+    required_units,
+    topic_minimums,
+)
+from ceutrack.rules.scenario import ScenarioError, parse_scenario, to_json
+from ceutrack.rules.status import STATUS_RANK, Timing, cycle_status, reminder_due, timing
 from ceutrack.rules.types import (
     ACTIVITY_KINDS,
+    APPRENTICE_REMOVAL,
     AT_RISK,
+    BEFORE_CERTIFICATION,
     BEHIND,
     COMPLETE,
     DEFAULT_THRESHOLDS,
+    DUPLICATE,
+    FUTURE_CREDENTIAL,
+    FUTURE_DATE,
+    INVALID_INCREMENT,
+    INVALID_UNITS,
     LAPSED,
     ON_TRACK,
+    OUTSIDE_CYCLES,
+    SELF_REVIEW,
+    UNKNOWN_CREDENTIAL,
     Activity,
     Allocation,
     ApprenticeEvidence,
@@ -44,13 +71,24 @@ __all__ = [
     "AAPC",
     "ACTIVITY_KINDS",
     "AHIMA",
+    "APPRENTICE_REMOVAL",
     "AT_RISK",
+    "BEFORE_CERTIFICATION",
     "BEHIND",
     "COMPLETE",
     "DEFAULT_CATALOG",
     "DEFAULT_THRESHOLDS",
+    "DUPLICATE",
+    "FUTURE_CREDENTIAL",
+    "FUTURE_DATE",
+    "INVALID_INCREMENT",
+    "INVALID_UNITS",
     "LAPSED",
     "ON_TRACK",
+    "OUTSIDE_CYCLES",
+    "SELF_REVIEW",
+    "STATUS_RANK",
+    "UNKNOWN_CREDENTIAL",
     "Activity",
     "Allocation",
     "ApprenticeEvidence",
@@ -64,6 +102,7 @@ __all__ = [
     "CountedActivity",
     "CredentialType",
     "CycleResult",
+    "CycleSpan",
     "Evaluation",
     "Exclusion",
     "HeldCredential",
@@ -71,9 +110,28 @@ __all__ = [
     "PersonInput",
     "Rejection",
     "Reminder",
+    "Requirement",
+    "ScenarioError",
     "SourcedResult",
     "Status",
     "Thresholds",
+    "Timing",
     "TopicResult",
+    "apprentice_status",
+    "build_cycles",
+    "ceil_to_half",
+    "current_index",
+    "cycle_requirement",
+    "cycle_status",
     "evaluate",
+    "first_cycle",
+    "next_cycle",
+    "parse_scenario",
+    "prorate",
+    "reminder_due",
+    "removal_options",
+    "required_units",
+    "timing",
+    "to_json",
+    "topic_minimums",
 ]

@@ -133,7 +133,10 @@ def build_cycles(
     if pending:
         spans = [pending.pop(0)]
     else:
-        spans = [first_cycle(rules, first_certification, membership_month)]
+        try:
+            spans = [first_cycle(rules, first_certification, membership_month)]
+        except (OverflowError, ValueError):  # the calendar ends before the first due date
+            spans = [CycleSpan(start=first_certification, end=date.max)]
     while True:
         if pending and pending[0].start <= spans[-1].end:
             _replace_overlapped(spans, pending.pop(0))

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pytest
 
 from ceutrack.rules import evaluate
+from ceutrack.rules.__main__ import main
 from ceutrack.rules.scenario import load_scenario, to_json
 
 REPO = Path(__file__).resolve().parents[3]
@@ -63,17 +62,11 @@ def test_it_matches_the_expected_output_of_each_scenario(name):
 
 
 @pytest.mark.parametrize("name", _scenario_names())
-def test_it_prints_the_expected_output_from_the_cli(name):
+def test_it_prints_the_expected_output_from_the_cli(name, capsys):
     expected = _expected(name)
 
-    done = subprocess.run(
-        [sys.executable, "-m", "ceutrack.rules", "evaluate", str(SCENARIOS / f"{name}.json")],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        check=False,
-    )
+    code = main(["evaluate", str(SCENARIOS / f"{name}.json")])
 
-    assert done.returncode == 0, done.stderr
-    assert done.stderr == ""
-    assert _by_value(json.loads(done.stdout)) == _by_value(expected)
+    out, err = capsys.readouterr()
+    assert (code, err) == (0, "")
+    assert _by_value(json.loads(out)) == _by_value(expected)

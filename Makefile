@@ -20,9 +20,10 @@ help:
 # Reinstall only when pyproject.toml changes, so a second `make run` starts in seconds.
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@echo "==> installing ceutrack and its dev tools into $(VENV)"
-	@$(PY) -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 | { grep -v "$(PIP_NOISE)" || true; }
-	@$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]' 2>&1 | { grep -v "$(PIP_NOISE)" || true; }
+	@echo "==> installing ceutrack and its dev tools into $(VENV) (log: $(VENV)/pip.log)"
+	@{ $(PY) -m pip install --disable-pip-version-check --upgrade pip \
+	   && $(PY) -m pip install --disable-pip-version-check -e '.[dev]'; } >$(VENV)/pip.log 2>&1 \
+	   || { grep -v "$(PIP_NOISE)" $(VENV)/pip.log | tail -40; echo "pip install failed"; exit 1; }
 	@touch $@
 
 install: $(VENV)/.installed

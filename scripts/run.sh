@@ -11,7 +11,7 @@ PY=.venv/bin/python
 
 echo "==> preparing var/ (SQLite database, Celery filesystem broker, private uploads)"
 mkdir -p var
-$PY - <<'PYEOF'
+DJANGO_SETTINGS_MODULE=ceutrack.settings $PY - <<'PYEOF'
 import django
 
 django.setup()

@@ -26,16 +26,6 @@ from ceutrack.rules.types import (
 # ------------------------------------------------------------------ 3.1 rejected at entry
 
 
-def credential_rejection(
-    credential: HeldCredential, *, today: date, catalog: Catalog
-) -> str | None:
-    if catalog.credential(credential.code) is None:
-        return UNKNOWN_CREDENTIAL
-    if credential.earned_on > today:
-        return FUTURE_CREDENTIAL
-    return None
-
-
 def activity_rejection(activity: Activity, *, today: date, catalog: Catalog) -> str | None:
     if activity.completed_on > today:
         return FUTURE_DATE
@@ -52,10 +42,11 @@ def accept_credentials(
     held: list[HeldType] = []
     rejected: list[Rejection] = []
     for cred in credentials:
-        reason = credential_rejection(cred, today=today, catalog=catalog)
         cred_type = catalog.credential(cred.code)
-        if reason is not None or cred_type is None:
-            rejected.append(Rejection(id=cred.code, reason=reason or UNKNOWN_CREDENTIAL))
+        if cred_type is None:
+            rejected.append(Rejection(id=cred.code, reason=UNKNOWN_CREDENTIAL))
+        elif cred.earned_on > today:
+            rejected.append(Rejection(id=cred.code, reason=FUTURE_CREDENTIAL))
         else:
             held.append(HeldType(entered=cred.code, type=cred_type, earned_on=cred.earned_on))
     return held, rejected

@@ -30,6 +30,7 @@ from ceutrack.rules.types import (
     SELF_REVIEW,
     Activity,
     Allocation,
+    ApprenticeStatus,
     BodyResult,
     CountedActivity,
     CycleResult,
@@ -106,40 +107,28 @@ def _evaluate_body(ctx: _Context, rules: BodyRules, held: list[HeldType]) -> _Bo
     marked = [a for a in ctx.stored if is_marked_for(rules.body, a)]
     reasons = _exclusion_reasons(rules, marked, first_certification, ctx.title_duplicates)
     requirements = [cycle_requirement(rules, held, span) for span in spans]
-    counted, _outside = allocate(
-        spans, requirements, rules, [a for a in marked if a.id not in reasons]
-    )
+    counted, _ = allocate(spans, requirements, rules, [a for a in marked if a.id not in reasons])
     cycles = [
         _cycle_result(rules, span, requirement, activities, ctx)
         for span, requirement, activities in zip(spans, requirements, counted, strict=True)
     ]
     current_at = current_index(spans, cycles, ctx.today)
-    apprentice = next((h for h in held if h.type.apprentice_of), None)
-    apprentice_result = (
-        None
-        if apprentice is None
-        else apprentice_status(
-            apprentice.entered, ctx.person.apprentice_evidence, ctx.catalog.apprentice
-        )
-    )
-    current = None if current_at is None else cycles[current_at]
-    if current is not None:
-        if apprentice_result is not None and not apprentice_result.removal_ready:
-            current = replace(current, outstanding=(*current.outstanding, APPRENTICE_REMOVAL))
-        current = replace(current, reminder=reminder_due(current))
-    credentials = (
-        current.credentials
-        if current is not None
-        else tuple(h.entered for h in cycle_credentials(held, CycleSpan(ctx.today, ctx.today)))
-    )
-    cycle_of = {a.id: span.end for span, acts in zip(spans, counted, strict=True) for a in acts}
+    apprentice = _apprentice(ctx, held)
+    current = None if current_at is None else _as_current(cycles[current_at], apprentice)
+    cycle_end = {a.id: span.end for span, acts in zip(spans, counted, strict=True) for a in acts}
     return _BodyOutcome(
         result=BodyResult(
             body=rules.body,
-            credentials=credentials,
+            credentials=(
+                current.credentials
+                if current is not None
+                else tuple(
+                    h.entered for h in cycle_credentials(held, CycleSpan(ctx.today, ctx.today))
+                )
+            ),
             current=current,
             history=tuple(c for i, c in enumerate(cycles) if c.end < ctx.today and i != current_at),
-            apprentice=apprentice_result,
+            apprentice=apprentice,
             cycles=tuple(cycles),
         ),
         excluded=[Exclusion(id=i, body=rules.body, reason=r) for i, r in reasons.items()],
@@ -147,12 +136,27 @@ def _evaluate_body(ctx: _Context, rules: BodyRules, held: list[HeldType]) -> _Bo
             Allocation(
                 activity_id=a.id,
                 body=rules.body,
-                cycle_end=cycle_of.get(a.id),
-                reason=reasons.get(a.id, None if a.id in cycle_of else OUTSIDE_CYCLES),
+                cycle_end=cycle_end.get(a.id),
+                reason=reasons.get(a.id, None if a.id in cycle_end else OUTSIDE_CYCLES),
             )
             for a in marked
         ],
     )
+
+
+def _apprentice(ctx: _Context, held: Sequence[HeldType]) -> ApprenticeStatus | None:
+    """Removal status of the first apprentice credential entered, if any (7.12)."""
+    first = next((h for h in held if h.type.apprentice_of), None)
+    if first is None:
+        return None
+    return apprentice_status(first.entered, ctx.person.apprentice_evidence, ctx.catalog.apprentice)
+
+
+def _as_current(cycle: CycleResult, apprentice: ApprenticeStatus | None) -> CycleResult:
+    """The current cycle also lists apprentice removal and carries today's reminder."""
+    if apprentice is not None and not apprentice.removal_ready:
+        cycle = replace(cycle, outstanding=(*cycle.outstanding, APPRENTICE_REMOVAL))
+    return replace(cycle, reminder=reminder_due(cycle))
 
 
 def _exclusion_reasons(

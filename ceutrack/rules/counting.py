@@ -26,7 +26,19 @@ from ceutrack.rules.types import (
 # ------------------------------------------------------------------ 3.1 rejected at entry
 
 
+def credential_rejection(
+    credential: HeldCredential, *, today: date, catalog: Catalog
+) -> str | None:
+    """Why a credential is refused at entry (3.1), or None."""
+    if catalog.credential(credential.code) is None:
+        return UNKNOWN_CREDENTIAL
+    if credential.earned_on > today:
+        return FUTURE_CREDENTIAL
+    return None
+
+
 def activity_rejection(activity: Activity, *, today: date, catalog: Catalog) -> str | None:
+    """Why an activity is refused at entry (3.1, first rule that applies), or None."""
     if activity.completed_on > today:
         return FUTURE_DATE
     if activity.units <= 0 or activity.units > catalog.max_activity_units:
@@ -42,13 +54,12 @@ def accept_credentials(
     held: list[HeldType] = []
     rejected: list[Rejection] = []
     for cred in credentials:
+        reason = credential_rejection(cred, today=today, catalog=catalog)
         cred_type = catalog.credential(cred.code)
-        if cred_type is None:
-            rejected.append(Rejection(id=cred.code, reason=UNKNOWN_CREDENTIAL))
-        elif cred.earned_on > today:
-            rejected.append(Rejection(id=cred.code, reason=FUTURE_CREDENTIAL))
-        else:
+        if reason is None and cred_type is not None:
             held.append(HeldType(entered=cred.code, type=cred_type, earned_on=cred.earned_on))
+        else:
+            rejected.append(Rejection(id=cred.code, reason=reason or UNKNOWN_CREDENTIAL))
     return held, rejected
 
 

@@ -7,11 +7,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TypeVar
 
 from ceutrack.rules.catalog import BodyRules
 from ceutrack.rules.types import OfficialCycle
 
 ONE_DAY = timedelta(days=1)
+_F = TypeVar("_F")
 
 
 @dataclass(frozen=True)
@@ -100,12 +102,19 @@ def first_cycle(
     rules: BodyRules, certified_on: date, membership_month: int | None = None
 ) -> CycleSpan:
     """The computed first cycle of a body, starting on its first certification date."""
-    return FIRST_CYCLE[rules.cycle_kind](rules, certified_on, membership_month)
+    return _kind(FIRST_CYCLE, rules)(rules, certified_on, membership_month)
 
 
 def next_cycle(rules: BodyRules, previous_end: date) -> CycleSpan:
     """The computed cycle that follows a cycle ending on `previous_end`."""
-    return NEXT_CYCLE[rules.cycle_kind](rules, previous_end)
+    return _kind(NEXT_CYCLE, rules)(rules, previous_end)
+
+
+def _kind(table: dict[str, _F], rules: BodyRules) -> _F:
+    try:
+        return table[rules.cycle_kind]
+    except KeyError:
+        raise ValueError(f"{rules.body}: unknown cycle kind {rules.cycle_kind!r}") from None
 
 
 # ------------------------------------------------------------------ the whole sequence

@@ -6,7 +6,15 @@ from decimal import Decimal
 
 import pytest
 
-from ceutrack.rules import Activity, Allocation, Exclusion, Rejection
+from ceutrack.rules import (
+    DEFAULT_CATALOG,
+    Activity,
+    Allocation,
+    Exclusion,
+    HeldCredential,
+    Rejection,
+)
+from ceutrack.rules.counting import activity_rejection, credential_rejection
 
 from .builders import aapc, ahima, body, cred, d, person, run
 
@@ -61,6 +69,20 @@ def test_it_rejects_a_credential_that_is_unknown_or_certified_after_today(code, 
     rejected = run(person(cred("CPC", "2024-01-10"), cred(code, earned_on)), TODAY).rejected
 
     assert rejected == ((Rejection(code, reason),) if reason else ())
+
+
+def test_it_exposes_the_entry_checks_for_forms():
+    today = d(TODAY)
+
+    assert (
+        credential_rejection(HeldCredential("cpc", today), today=today, catalog=DEFAULT_CATALOG)
+        is None
+    )
+    assert activity_rejection(aapc("a", TODAY, "0.5"), today=today, catalog=DEFAULT_CATALOG) is None
+    assert (
+        activity_rejection(aapc("a", TODAY, "0.75"), today=today, catalog=DEFAULT_CATALOG)
+        == "invalid_increment"
+    )
 
 
 def test_it_lists_credential_rejections_before_activity_rejections_in_entry_order():

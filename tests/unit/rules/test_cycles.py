@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -124,3 +125,10 @@ def test_it_places_an_activity_on_the_start_and_end_day_inside_that_cycle():
 
     assert [a.id for a in result.cycles[0].counted] == ["start", "end"]
     assert result.cycles[1].counted == ()
+
+
+def test_it_names_an_unknown_cycle_kind_from_the_catalog():
+    broken = replace(AAPC_RULES, cycle_kind="lunar")
+
+    with pytest.raises(ValueError, match="unknown cycle kind 'lunar'"):
+        first_cycle(broken, d("2024-01-01"))

@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.template.loader import render_to_string
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.views import defaults
 
 from tests.integration.accounts.helpers import verified_user
@@ -52,3 +52,14 @@ def test_it_renders_the_500_page_without_a_database_or_request_context():
     assert '<link rel="stylesheet" href="/static/vendor/bootstrap/bootstrap.min.css">' in html
     assert 'href="/">Back to the home page</a>' in html
     assert html == render_to_string("500.html")
+
+
+def test_it_explains_an_expired_form_instead_of_djangos_csrf_page():
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post("/accounts/login/", {"login": "a@example.com", "password": "x"})
+
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "This form has expired" in html
+    assert 'href="/"' in html

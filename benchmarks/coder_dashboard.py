@@ -105,10 +105,13 @@ def main() -> int:
             assert b'data-body="AAPC"' in response.content
             assert b'data-body="AHIMA"' in response.content
             timings = []
+            # CPU time too: on a shared, busy machine wall time mostly measures the neighbours.
+            cpu_timings = []
             for _ in range(args.requests):
-                start = time.perf_counter()
+                start, cpu_start = time.perf_counter(), time.process_time()
                 response = client.get("/")
                 timings.append((time.perf_counter() - start) * 1000)
+                cpu_timings.append((time.process_time() - cpu_start) * 1000)
                 assert response.status_code == 200
         finally:
             user.delete()
@@ -123,6 +126,8 @@ def main() -> int:
             "median_ms": round(statistics.median(timings), 2),
             "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)], 2),
             "min_ms": round(timings[0], 2),
+            "median_cpu_ms": round(statistics.median(cpu_timings), 2),
+            "load_average_1m": round(os.getloadavg()[0], 2),
             "max_ms": round(timings[-1], 2),
             "bytes": len(response.content),
             "target_ms": TARGET_MS,
@@ -135,6 +140,10 @@ def main() -> int:
         print(
             f"  median {result['median_ms']} ms, p95 {result['p95_ms']} ms, "
             f"min {result['min_ms']} ms, max {result['max_ms']} ms"
+        )
+        print(
+            f"  median CPU time {result['median_cpu_ms']} ms "
+            f"(1-minute load average {result['load_average_1m']})"
         )
         print(f"  {result['queries']} SQL queries per request, {result['bytes']} bytes of HTML")
         verdict = "met" if result["within_target"] else "MISSED"

@@ -179,3 +179,9 @@ def test_it_gives_404_for_another_users_activity(client, user):
     assert client.post(reverse("activities:delete", args=[theirs.pk])).status_code == 404
     theirs.refresh_from_db()
     assert theirs.title != "E/M documentation update"
+
+
+def test_it_returns_to_a_blank_form_to_log_another(client, user):
+    response = client.post(reverse("activities:add"), {**_data(), "add_another": "1"})
+    assert response["Location"] == reverse("activities:add")
+    assert Activity.objects.filter(user=user).count() == 1

@@ -247,3 +247,16 @@ def test_it_saves_apprentice_evidence(client, user):
         80,
         True,
     )
+
+
+def test_it_explains_what_a_blank_membership_month_means(client, user):
+    CredentialFactory(user=user, credential_type=credential_type("CPC"))
+    page = client.get(reverse("credentials:list")).content.decode()
+    assert '<option value="" selected>Default: month of your first AAPC certification</option>' in (
+        page
+    )
+
+
+def test_it_refuses_zero_required_units_for_an_official_cycle(client, user):
+    response = _cycle(client, "2025-02-01", "2027-01-31", required="0")
+    assert _errors(response)["required"] == ["Required units must be more than 0 (or leave blank)."]

@@ -19,7 +19,7 @@ class PrivateStorage(LazyObject):
 private_storage = PrivateStorage()
 
 
-def certificate_path(instance: "Activity", filename: str) -> str:
+def certificate_path(instance: models.Model, filename: str) -> str:
     """A random name that keeps only the (already validated) extension."""
     suffix = PurePath(filename).suffix.lower()[:6]
     return f"certificates/{uuid.uuid4().hex}{suffix}"
@@ -76,3 +76,79 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.completed_on:%Y-%m-%d}, {self.units} CEUs)"
+
+
+# ------------------------------------------------------------------ records that travel
+
+
+def pack_path(instance: "AuditPack", filename: str) -> str:
+    return f"audit_packs/{uuid.uuid4().hex}.zip"
+
+
+class AuditPack(models.Model):
+    """A large audit pack built in the background; small packs are streamed and never stored."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to start"
+        RUNNING = "running", "Being built"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="audit_packs"
+    )
+    body = models.CharField(max_length=8)
+    cycle_start = models.DateField()
+    cycle_end = models.DateField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to=pack_path, storage=private_storage, blank=True)
+    error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.body} audit pack {self.cycle_start:%Y-%m-%d} to {self.cycle_end:%Y-%m-%d}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {self.Status.READY, self.Status.FAILED}
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.status == self.Status.READY else int(100 * self.done / (self.total or 1))
+
+
+class CalendarFeed(models.Model):
+    """The secret token in a person's private iCal feed URL; a new token retires the old URL."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user_id}"
+
+
+class PendingCertificate(models.Model):
+    """A certificate uploaded to start a new activity, kept until the person confirms the
+    proposed entry (the file then moves to the activity) or abandons it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pending_certificates"
+    )
+    file = models.FileField(upload_to=certificate_path, storage=private_storage, max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=64)
+    has_text = models.BooleanField(default=False)
+    proposal = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.original_name

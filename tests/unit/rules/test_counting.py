@@ -352,6 +352,23 @@ def test_it_does_not_hold_renewal_units_back_for_a_topic_gap():
     assert [a.id for a in following.counted] == ["cardio"]
 
 
+def test_it_moves_a_topic_unit_on_when_an_earlier_renewal_unit_meets_the_total():
+    # 3.4 with 7.8: adding a unit can move a later topic unit into the next cycle, so the
+    # closing cycle owes more than before (the monotonic properties exclude this case).
+    base = (aapc("base", "2024-06-06", 32), aapc("c0", "2024-07-07", 4, topic="cardiology"))
+    card = aapc("card", "2025-03-20", 4, topic="cardiology")
+
+    def closing(*activities):
+        p = person(cred("CPC", "2023-03-01"), cred("CCC", "2023-03-01"), activities=activities)
+        return body(run(p, "2025-03-25"), "AAPC").current
+
+    without = closing(*base, card)
+    with_more = closing(*base, aapc("web", "2025-03-05", 4), card)
+
+    assert (without.earned, without.remaining, without.status) == (40, 0, "complete")
+    assert (with_more.earned, with_more.remaining, with_more.status) == (40, 4, "at_risk")
+
+
 def test_it_has_no_renewal_month_rule_for_ahima():
     p = person(
         cred("CCS", "2023-05-15"),

@@ -25,9 +25,9 @@ class SignupForm(AllauthSignupForm):
 
 
 class ProfileForm(forms.ModelForm):
+    full_name = forms.CharField(max_length=150, label="Full name")
     time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, help_text=TIME_ZONE_HELP)
 
     class Meta:
         model = User
         fields = ["full_name", "time_zone"]
-        labels = {"full_name": "Full name"}

@@ -53,3 +53,14 @@ def test_it_sends_a_signed_out_visitor_to_sign_in(client):
 
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('account_login')}?next={reverse('profile')}"
+
+
+def test_it_keeps_a_name_on_the_profile(client):
+    user = verified_user(full_name="Casey Coder")
+    client.force_login(user)
+
+    response = client.post(reverse("profile"), {"full_name": "", "time_zone": "UTC"})
+
+    assert "This field is required." in response.content.decode()
+    user.refresh_from_db()
+    assert user.full_name == "Casey Coder"

@@ -20,8 +20,10 @@ from ceutrack.activities.presenters import present_body
 from ceutrack.credentials.evaluation import evaluate_person
 from ceutrack.organizations import access, services
 from ceutrack.organizations.dashboard import (
+    ROW_COLUMNS,
     csv_lines,
     filter_staff,
+    staff_rows,
     staff_with_fresh_summaries,
     status_counts,
 )
@@ -132,7 +134,9 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     staff = staff_with_fresh_summaries(organization)
     form = DashboardFilterForm(request.GET or None, organization=organization)
     data = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(filter_staff(staff, data), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(filter_staff(staff, data).values(*ROW_COLUMNS), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     query = {k: v for k, v in request.GET.items() if k != "page" and v}
     context = {
         "organization": organization,
@@ -140,6 +144,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "counts": status_counts(staff),
         "form": form,
         "page": page,
+        "rows": staff_rows(page.object_list),
         "filtered": bool({k for k in query if k != "sort"}),
         "query": urlencode(query),
         "today": timezone.localdate(),

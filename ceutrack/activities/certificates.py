@@ -56,7 +56,9 @@ def check_certificate(*, name: str, head: bytes, size: int, max_bytes: int) -> C
             f"({', '.join(ALLOWED_TYPES[guessed])}) and upload it again.",
             code="extension_mismatch",
         )
-    return CheckedCertificate(content_type=guessed, original_name=safe_filename(name, guessed))
+    # Kept as typed for display; downloads go out under safe_filename() of it.
+    original = PurePath(name.replace("\\", "/")).name.strip()[-200:]
+    return CheckedCertificate(content_type=guessed, original_name=original)
 
 
 def check_upload(upload: UploadedFile, *, max_bytes: int) -> CheckedCertificate:

@@ -59,7 +59,7 @@ def test_it_stores_an_upload_privately_under_a_random_name(client, user):
     assert stored.is_relative_to(settings.PRIVATE_MEDIA_ROOT)
     assert stored.suffix == ".pdf"
     assert "certificate" not in stored.name.lower()
-    assert activity.certificate_name == "My_certificate.pdf"
+    assert activity.certificate_name == "My certificate.pdf"
     assert activity.certificate_type == "application/pdf"
     assert stored.read_bytes()[:5] == b"%PDF-"
 
@@ -164,7 +164,7 @@ def test_it_keeps_the_file_when_an_edit_uploads_nothing(
         client.post(reverse("activities:edit", args=[activity.pk]), _data(title="Renamed"))
     assert len(_stored_files()) == 1
     activity.refresh_from_db()
-    assert activity.certificate_name == "My_certificate.pdf"
+    assert activity.certificate_name == "My certificate.pdf"
 
 
 def test_it_removes_the_file_when_the_certificate_is_cleared(

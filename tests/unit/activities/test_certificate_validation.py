@@ -74,3 +74,8 @@ def test_it_rejects_a_gif_even_with_a_matching_name():
 )
 def test_it_makes_a_safe_download_name(name, content_type, expected):
     assert safe_filename(name, content_type) == expected
+
+
+def test_it_keeps_the_original_name_without_its_folders_for_display():
+    checked = _check("C:\\Users\\me\\My scan.JPG", jpeg_bytes())
+    assert checked.original_name == "My scan.JPG"

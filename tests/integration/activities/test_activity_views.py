@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -5,7 +6,9 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from ceutrack.activities.forms import ActivityForm
 from ceutrack.activities.models import Activity
+from ceutrack.rules import DEFAULT_CATALOG
 from tests.factories import ActivityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -185,3 +188,14 @@ def test_it_returns_to_a_blank_form_to_log_another(client, user):
     response = client.post(reverse("activities:add"), {**_data(), "add_another": "1"})
     assert response["Location"] == reverse("activities:add")
     assert Activity.objects.filter(user=user).count() == 1
+
+
+def test_it_takes_the_unit_rules_from_the_engines_catalog(user):
+    catalog = replace(DEFAULT_CATALOG, unit_step=Decimal(1), max_activity_units=Decimal(8))
+    assert ActivityForm(_data(units="2"), user=user, catalog=catalog).is_valid()
+    half = ActivityForm(_data(units="1.5"), user=user, catalog=catalog)
+    assert half.errors["units"] == [
+        "Units come in steps of 1 (60 minutes = 1 unit); 1.5 is not one."
+    ]
+    too_many = ActivityForm(_data(units="9"), user=user, catalog=catalog)
+    assert too_many.errors["units"] == ["Units must be more than 0 and at most 8 for one activity."]

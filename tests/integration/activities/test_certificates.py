@@ -211,3 +211,14 @@ def test_it_leaves_no_file_behind_when_saving_the_row_fails(client, user, monkey
         client.post(reverse("activities:add"), _data(upload("c.pdf", pdf_bytes())))
     assert not Activity.objects.exists()
     assert _stored_files() == []
+
+
+def test_it_offers_the_current_certificate_and_its_removal_when_editing(client, user):
+    activity = _with_certificate(client, "Clinic Q3.pdf")
+    page = client.get(reverse("activities:edit", args=[activity.pk])).content.decode()
+    certificate_url = reverse("activities:certificate", args=[activity.pk])
+    assert f'<a href="{certificate_url}">Clinic Q3.pdf</a>' in page
+    assert "Remove the current certificate" in page
+    plain = ActivityFactory(user=user)
+    page = client.get(reverse("activities:edit", args=[plain.pk])).content.decode()
+    assert "Remove the current certificate" not in page

@@ -21,7 +21,7 @@ from ceutrack.credentials.models import (
     OfficialCycle,
 )
 from ceutrack.rules import HeldCredential
-from ceutrack.rules.counting import accept_credentials
+from ceutrack.rules.counting import credential_rejection
 from ceutrack.rules.types import FUTURE_CREDENTIAL, UNKNOWN_CREDENTIAL
 
 
@@ -71,12 +71,11 @@ class CredentialForm(forms.ModelForm):
         if chosen is None or earned_on is None:
             return cleaned
         # The engine decides what it refuses at entry (domain.md 3.1); the form words it.
-        _held, rejected = accept_credentials(
-            [HeldCredential(code=chosen.code, earned_on=earned_on)],
+        reason = credential_rejection(
+            HeldCredential(code=chosen.code, earned_on=earned_on),
             today=self.user.local_today(),
             catalog=load_catalog(),
         )
-        reason = rejected[0].reason if rejected else None
         if reason == FUTURE_CREDENTIAL:
             self.add_error(
                 "earned_on",

@@ -1,0 +1,343 @@
+"""Audit packs: one zip per body and cycle, for the day a certifying body audits a submission.
+
+The zip holds `summary.pdf` (person, credentials, cycle dates, the engine's required, earned and
+remaining figures, the counted activities with their index numbers, and a pre-flight list of
+problems) and every counted activity's certificate, named by date and title. Which activities
+count, and every figure, come from the engine; this module only reads and packs them.
+
+Small packs are built in the request; large ones by a Celery task that claims an `AuditPack`
+row (conditional UPDATE, so a redelivered task never builds twice) and records progress.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import tempfile
+import unicodedata
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import PurePath
+from typing import IO
+
+from django.conf import settings
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from fpdf import FPDF
+
+from ceutrack.accounts.models import User
+from ceutrack.activities.certificates import content_type_of
+from ceutrack.activities.models import Activity, AuditPack
+from ceutrack.activities.prefill import mismatches, parse_certificate, pdf_text
+from ceutrack.activities.presenters import STATUS_LABELS, format_units
+from ceutrack.credentials.evaluation import evaluate_person
+from ceutrack.rules import AAPC, BodyResult, CycleResult, Evaluation
+
+log = logging.getLogger(__name__)
+
+# Beyond either limit a pack is built in the background.
+LARGE_PACK_CERTIFICATES = 25
+LARGE_PACK_BYTES = 20 * 2**20
+
+
+@dataclass(frozen=True)
+class PackContents:
+    user: User
+    body: str
+    cycle: CycleResult
+    credentials: tuple[str, ...]
+    activities: list[Activity]
+    today: date
+
+    @property
+    def filename(self) -> str:
+        return (
+            f"ceutrack-{self.body}-audit-pack-"
+            f"{self.cycle.start.isoformat()}-to-{self.cycle.end.isoformat()}.zip"
+        )
+
+    @property
+    def with_certificates(self) -> list[Activity]:
+        return [a for a in self.activities if a.certificate]
+
+
+def _cycles(result: BodyResult) -> tuple[CycleResult, ...]:
+    return result.cycles or (*result.history, *([result.current] if result.current else []))
+
+
+def find_cycle(evaluation: Evaluation, *, body: str, end: date) -> CycleResult | None:
+    """The started cycle of `body` ending on `end` (the current one's figures when it is)."""
+    result = evaluation.body(body)
+    if result is None:
+        return None
+    if result.current is not None and result.current.end == end:
+        return result.current
+    return next((c for c in _cycles(result) if c.end == end and c.start <= evaluation.today), None)
+
+
+def pack_contents(user: User, *, body: str, end: date) -> PackContents | None:
+    """What goes into the pack, or None when the person has no such cycle."""
+    evaluation = evaluate_person(user)
+    cycle = find_cycle(evaluation, body=body, end=end)
+    if cycle is None:
+        return None
+    result = evaluation.body(body)
+    ids = [int(c.id) for c in cycle.counted if c.id.isdigit()]
+    activities = list(Activity.objects.filter(user=user, pk__in=ids).order_by("completed_on", "id"))
+    return PackContents(
+        user=user,
+        body=body,
+        cycle=cycle,
+        credentials=cycle.credentials or (result.credentials if result else ()),
+        activities=activities,
+        today=evaluation.today,
+    )
+
+
+def is_large(contents: PackContents) -> bool:
+    files = contents.with_certificates
+    if len(files) > LARGE_PACK_CERTIFICATES:
+        return True
+    total = 0
+    for activity in files:
+        try:
+            total += activity.certificate.size
+        except OSError:
+            continue
+    return total > LARGE_PACK_BYTES
+
+
+# ------------------------------------------------------------------ pre-flight
+
+
+def certificate_problems(activity: Activity, data: bytes | None) -> list[str]:
+    """Problems with one activity's certificate: missing, or its text disagreeing with the
+    entry's units or date. Images and scans without text can't be read and aren't judged."""
+    if not activity.certificate:
+        return ["no certificate attached"]
+    if data is None:
+        return ["the certificate file is missing from storage"]
+    if content_type_of(activity) != "application/pdf":
+        return []
+    text = pdf_text(data)
+    if not text:
+        return []
+    proposal = parse_certificate(text)
+    return mismatches(proposal, completed_on=activity.completed_on, units=activity.units)
+
+
+def activity_problems(activity: Activity, *, body: str, data: bytes | None) -> list[str]:
+    problems = []
+    if body == AAPC and not activity.aapc_index.strip():
+        problems.append("AAPC activity without an index number")
+    return problems + certificate_problems(activity, data)
+
+
+# ------------------------------------------------------------------ file names
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def certificate_filename(activity: Activity, used: set[str]) -> str:
+    """`certificates/2025-03-15 E-M coding update.pdf`: no path separators or odd characters,
+    unique within the pack."""
+    suffix = PurePath(activity.certificate.name).suffix.lower()
+    title = re.sub(r"[^A-Za-z0-9 ._()-]+", "-", _ascii(activity.title)).strip(" .-")[:80]
+    stem = f"{activity.completed_on.isoformat()} {title or 'certificate'}"
+    name, n = f"{stem}{suffix}", 1
+    while name.casefold() in used:
+        n += 1
+        name = f"{stem} ({n}){suffix}"
+    used.add(name.casefold())
+    return f"certificates/{name}"
+
+
+# ------------------------------------------------------------------ the summary PDF
+
+
+_TYPOGRAPHIC = str.maketrans(
+    {"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'", "\u2013": "-", "\u2014": "-"}
+)
+
+
+def _latin1(text: str) -> str:
+    """fpdf2's core fonts are Latin-1: fold typographic punctuation, replace what's left."""
+    text = text.translate(_TYPOGRAPHIC)
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
+@dataclass(frozen=True)
+class PackedActivity:
+    number: int
+    activity: Activity
+    filename: str
+    problems: list[str]
+
+
+def summary_pdf(contents: PackContents, packed: list[PackedActivity]) -> bytes:
+    cycle, user = contents.cycle, contents.user
+    pdf = FPDF(orientation="portrait", format="Letter")
+    pdf.set_title(_latin1(f"{contents.body} audit pack"))
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 16)
+    pdf.cell(0, 10, _latin1(f"{contents.body} audit pack"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=10)
+    lines = [
+        f"Person: {user.full_name or user.email} <{user.email}>",
+        f"Credentials: {', '.join(contents.credentials) or 'none'}",
+        f"Cycle: {cycle.start.isoformat()} to {cycle.end.isoformat()}"
+        + (" (official dates)" if cycle.official else ""),
+        f"Required: {format_units(cycle.required)} units",
+        f"Earned: {format_units(cycle.earned)} units",
+        f"Remaining: {format_units(cycle.remaining)} units",
+        f"Status: {STATUS_LABELS.get(cycle.status, cycle.status)}",
+    ]
+    lines += [
+        f"Topic {t.topic.replace('_', ' ')}: {format_units(t.earned)} of "
+        f"{format_units(t.required)} units"
+        for t in cycle.topics
+    ]
+    if cycle.sourced is not None:
+        lines.append(
+            f"AHIMA-sourced: {format_units(cycle.sourced.earned)} of "
+            f"{format_units(cycle.sourced.required)} units"
+        )
+    lines.append(
+        f"Prepared by ceutrack on {contents.today.isoformat()}. "
+        f"The {contents.body} portal is authoritative."
+    )
+    for line in lines:
+        pdf.multi_cell(0, 6, _latin1(line), new_x="LMARGIN", new_y="NEXT")
+
+    pdf.ln(4)
+    pdf.set_font("Helvetica", "B", 12)
+    pdf.cell(0, 8, "Counted activities", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=9)
+    if packed:
+        widths = (8, 22, 62, 34, 26, 14, 24)
+        with pdf.table(col_widths=widths, text_align="LEFT", line_height=5) as table:
+            table.row(["#", "Date", "Title", "Provider", "Index", "Units", "Certificate"])
+            for item in packed:
+                a = item.activity
+                table.row(
+                    [
+                        str(item.number),
+                        a.completed_on.isoformat(),
+                        _latin1(a.title),
+                        _latin1(a.provider),
+                        _latin1(a.aapc_index) or "-",
+                        format_units(a.units),
+                        "attached" if item.filename else "none",
+                    ]
+                )
+    else:
+        pdf.cell(0, 6, "No activities counted in this cycle.", new_x="LMARGIN", new_y="NEXT")
+
+    pdf.ln(4)
+    pdf.set_font("Helvetica", "B", 12)
+    pdf.cell(0, 8, "Pre-flight check", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=10)
+    problems = [
+        f"#{item.number} {item.activity.title}: {problem}"
+        for item in packed
+        for problem in item.problems
+    ]
+    for line in problems or ["No problems found."]:
+        pdf.multi_cell(
+            0, 6, _latin1(f"- {line}" if problems else line), new_x="LMARGIN", new_y="NEXT"
+        )
+    return bytes(pdf.output())
+
+
+# ------------------------------------------------------------------ the zip
+
+
+def _read(activity: Activity) -> bytes | None:
+    try:
+        with activity.certificate.open("rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+def write_pack(
+    contents: PackContents, out: IO[bytes], *, progress: Callable[[int], None] | None = None
+) -> list[PackedActivity]:
+    """Write the zip to `out`; `progress(n)` after each of the activities."""
+    packed, used = [], set()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for number, activity in enumerate(contents.activities, start=1):
+            data = _read(activity) if activity.certificate else None
+            filename = ""
+            if data is not None:
+                filename = certificate_filename(activity, used)
+                archive.writestr(filename, data)
+            problems = activity_problems(activity, body=contents.body, data=data)
+            packed.append(PackedActivity(number, activity, filename, problems))
+            if progress is not None:
+                progress(number)
+        archive.writestr("summary.pdf", summary_pdf(contents, packed))
+    return packed
+
+
+# ------------------------------------------------------------------ background builds
+
+
+def start_pack(contents: PackContents) -> AuditPack:
+    """A pack row for the background build, enqueued once the row is committed."""
+    from ceutrack.activities.tasks import build_audit_pack
+
+    pack = AuditPack.objects.create(
+        user=contents.user,
+        body=contents.body,
+        cycle_start=contents.cycle.start,
+        cycle_end=contents.cycle.end,
+        total=len(contents.activities),
+    )
+    transaction.on_commit(lambda: build_audit_pack.delay(pack.pk))
+    return pack
+
+
+def build_pack(*, pack_id: int) -> bool:
+    """Claim a pending pack and build it; False when another worker claimed it first."""
+    # A build still "running" long after the task's hard time limit died with its worker.
+    stale = timezone.now() - timedelta(seconds=2 * settings.CELERY_TASK_TIME_LIMIT)
+    claimable = Q(status=AuditPack.Status.PENDING) | Q(
+        status=AuditPack.Status.RUNNING, created_at__lt=stale
+    )
+    claimed = AuditPack.objects.filter(claimable, pk=pack_id).update(
+        status=AuditPack.Status.RUNNING, done=0
+    )
+    if claimed != 1:
+        return False
+    pack = AuditPack.objects.select_related("user").get(pk=pack_id)
+    try:
+        contents = pack_contents(pack.user, body=pack.body, end=pack.cycle_end)
+        if contents is None:
+            raise LookupError("The cycle is no longer in your record.")
+        AuditPack.objects.filter(pk=pack_id).update(total=len(contents.activities))
+
+        def progress(done: int) -> None:
+            AuditPack.objects.filter(pk=pack_id).update(done=done)
+
+        with tempfile.TemporaryFile() as handle:
+            write_pack(contents, handle, progress=progress)
+            handle.seek(0)
+            pack.file.save(contents.filename, File(handle), save=False)
+        AuditPack.objects.filter(pk=pack_id).update(
+            file=pack.file.name, status=AuditPack.Status.READY, finished_at=timezone.now()
+        )
+    except Exception as error:
+        log.exception("Audit pack %s failed", pack_id)
+        message = str(error) if isinstance(error, LookupError) else "The pack could not be built."
+        AuditPack.objects.filter(pk=pack_id).update(
+            status=AuditPack.Status.FAILED, error=message[:200], finished_at=timezone.now()
+        )
+    return True

@@ -1,0 +1,11 @@
+"""Celery tasks: thin wrappers around tested functions (a redelivered task finds its pack
+already claimed and does nothing)."""
+
+from celery import shared_task
+
+from ceutrack.activities import auditpack
+
+
+@shared_task
+def build_audit_pack(pack_id: int) -> bool:
+    return auditpack.build_pack(pack_id=pack_id)

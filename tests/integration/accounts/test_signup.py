@@ -80,6 +80,22 @@ def test_it_sends_the_verification_email_through_the_celery_task_after_commit(
     message = mail.outbox[0]
     assert message.to == ["avery@example.com"]
     assert "/accounts/confirm-email/" in message.body
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    assert 'href="http://testserver/accounts/confirm-email/' in html
+
+
+def test_it_keeps_the_chosen_full_name_out_of_the_verification_email(
+    client, django_capture_on_commit_callbacks
+):
+    # Anyone can type someone else's address at sign-up: the mail to that person must not
+    # carry text the stranger chose.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_signup"), signup_data(full_name="Visit evil.example to win"))
+
+    message = mail.outbox[0]
+    assert "evil.example" not in message.body
+    assert "evil.example" not in message.alternatives[0][0]
 
 
 def test_it_shows_a_clear_message_for_a_weak_password(client):

@@ -1,8 +1,4 @@
-import base64
-import hashlib
-import hmac
 import re
-import struct
 import time
 
 import pytest
@@ -10,35 +6,15 @@ import time_machine
 from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
-from tests.integration.accounts.helpers import PASSWORD, verified_user
+from tests.integration.accounts.helpers import (
+    activate_totp,
+    sign_in,
+    sign_in_and_confirm_access,
+    totp_code,
+    verified_user,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def totp_code(secret: str, at: float) -> str:
-    """RFC 6238 (SHA-1, 30 s, 6 digits), written out here so the test checks allauth's side."""
-    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
-    digest = hmac.new(key, struct.pack(">Q", int(at // 30)), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
-    return f"{value % 1_000_000:06d}"
-
-
-def sign_in(client, email: str):
-    return client.post(reverse("account_login"), {"login": email, "password": PASSWORD})
-
-
-def sign_in_and_confirm_access(client, email: str) -> None:
-    # Changing two-factor settings needs a fresh password confirmation, even right after login.
-    sign_in(client, email)
-    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
-
-
-def activate_totp(client) -> str:
-    page = client.get(reverse("mfa_activate_totp")).content.decode()
-    secret = re.search(r'id="authenticator_secret" value="([A-Z2-7]+)"', page).group(1)
-    client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret, time.time())})
-    return secret
 
 
 def test_it_asks_for_the_password_again_before_changing_two_factor_settings(client):

@@ -197,10 +197,14 @@ def render_svg(
         index = next(i for i, p in enumerate(points) if p.month == today.replace(day=1))
         days = calendar.monthrange(today.year, today.month)[1]
         tx = MARGIN_LEFT + band * (index + today.day / days)
+        # Near the right edge the label goes on the line's left so it stays inside the chart.
+        near_edge = tx > WIDTH - MARGIN_RIGHT - 50
+        label_x, anchor = (tx - 4, "end") if near_edge else (tx + 4, "start")
         parts.append(
             f'<line class="today" stroke="#dc3545" stroke-width="1" stroke-dasharray="2 3" '
             f'x1="{tx:.1f}" y1="{MARGIN_TOP}" x2="{tx:.1f}" y2="{MARGIN_TOP + plot_h}"/>'
-            f'<text class="axis" {_AXIS_TEXT} x="{tx + 4:.1f}" y="{MARGIN_TOP + 10}">today</text>'
+            f'<text class="axis" {_AXIS_TEXT} x="{label_x:.1f}" y="{MARGIN_TOP + 10}" '
+            f'text-anchor="{anchor}">today</text>'
         )
     parts.append(
         f'<line class="axis-line" stroke="#6c757d" x1="{MARGIN_LEFT}" y1="{MARGIN_TOP + plot_h}" '

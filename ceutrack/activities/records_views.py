@@ -1,0 +1,362 @@
+"""Records that travel: audit packs, CSV export and import, the calendar feed and starting an
+activity from a certificate. Every figure comes from the engine; every row goes through
+`ActivityForm`."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date, timedelta
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from ceutrack.accounts.models import User
+from ceutrack.activities import auditpack, csvio
+from ceutrack.activities.calendar import build_calendar, feed_for, regenerate_token
+from ceutrack.activities.certificates import check_upload, remove_after_commit, serve_certificate
+from ceutrack.activities.forms import ActivityForm
+from ceutrack.activities.listing import ActivityFilterForm, cycle_choices, filter_activities
+from ceutrack.activities.models import Activity, AuditPack, CalendarFeed, PendingCertificate
+from ceutrack.activities.prefill import Proposal, parse_certificate, pdf_text
+from ceutrack.credentials.evaluation import evaluate_person
+
+IMPORT_SESSION_KEY = "activities_csv_import"
+# Pending certificates nobody confirmed are dropped when the same person starts another.
+PENDING_KEEP_HOURS = 24
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# ------------------------------------------------------------------ the records page
+
+
+@login_required
+@require_GET
+def records(request: HttpRequest) -> HttpResponse:
+    evaluation = evaluate_person(request.user)
+    feed = feed_for(request.user)
+    feed_url = request.build_absolute_uri(reverse("activities:calendar_feed", args=[feed.token]))
+    context = {
+        "cycles": cycle_choices(evaluation),
+        "packs": AuditPack.objects.filter(user=request.user)[:5],
+        "feed_url": feed_url,
+        "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
+        "columns": csvio.COLUMNS,
+        "has_activities": Activity.objects.filter(user=request.user).exists(),
+    }
+    return render(request, "activities/records/records.html", context)
+
+
+# ------------------------------------------------------------------ audit packs
+
+
+def _cycle_end(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise Http404("No such cycle.") from None
+
+
+@login_required
+@require_POST
+def audit_pack(request: HttpRequest, body: str, end: str) -> HttpResponse:
+    contents = auditpack.pack_contents(request.user, body=body.upper(), end=_cycle_end(end))
+    if contents is None:
+        raise Http404("No such cycle.")
+    if auditpack.is_large(contents):
+        pack = auditpack.start_pack(contents)
+        return redirect("activities:audit_pack_status", pk=pack.pk)
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+    auditpack.write_pack(contents, handle)
+    handle.seek(0)
+    response = FileResponse(
+        handle, as_attachment=True, filename=contents.filename, content_type="application/zip"
+    )
+    return _private(response)
+
+
+def get_pack_for_user(user: User, pk: int) -> AuditPack:
+    return get_object_or_404(AuditPack, pk=pk, user=user)
+
+
+@login_required
+@require_GET
+def audit_pack_status(request: HttpRequest, pk: int) -> HttpResponse:
+    pack = get_pack_for_user(request.user, pk)
+    return render(request, "activities/records/pack_status.html", {"pack": pack})
+
+
+@login_required
+@require_GET
+def audit_pack_download(request: HttpRequest, pk: int) -> HttpResponse:
+    pack = get_pack_for_user(request.user, pk)
+    if pack.status != AuditPack.Status.READY or not pack.file:
+        raise Http404("The pack is not ready.")
+    try:
+        handle = pack.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The pack file is gone.") from None
+    filename = (
+        f"ceutrack-{pack.body}-audit-pack-{pack.cycle_start.isoformat()}-to-"
+        f"{pack.cycle_end.isoformat()}.zip"
+    )
+    response = FileResponse(
+        handle, as_attachment=True, filename=filename, content_type="application/zip"
+    )
+    return _private(response)
+
+
+# ------------------------------------------------------------------ CSV export and import
+
+
+@login_required
+@require_GET
+def csv_export(request: HttpRequest) -> HttpResponse:
+    form = ActivityFilterForm(request.GET or None, evaluation=evaluate_person(request.user))
+    activities = filter_activities(Activity.objects.filter(user=request.user), form)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    suffix = "-filtered" if form.has_filters() else ""
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = (
+        f'attachment; filename="ceutrack-activities{suffix}-{stamp}.csv"'
+    )
+    csvio.write_csv(activities.iterator(), response)
+    return _private(response)
+
+
+@login_required
+@require_GET
+def csv_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(csvio.template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="ceutrack-activities-template.csv"'
+    return response
+
+
+class CsvUploadForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Saved from a spreadsheet as CSV (comma or semicolon separated).",
+        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self):  # type: ignore[no-untyped-def]
+        upload = self.cleaned_data["file"]
+        if upload.size > csvio.MAX_IMPORT_BYTES:
+            raise ValidationError(
+                f"The file is larger than {csvio.MAX_IMPORT_BYTES // 2**20} MB. Split it."
+            )
+        try:
+            self.rows = csvio.read_rows(upload.read())
+        except csvio.CsvError as error:
+            raise ValidationError(str(error)) from None
+        return upload
+
+
+@login_required
+def csv_import(request: HttpRequest) -> HttpResponse:
+    form = CsvUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        # The parsed rows wait in the session (server side), never in hidden fields.
+        request.session[IMPORT_SESSION_KEY] = {
+            "name": form.cleaned_data["file"].name[:100],
+            "rows": [{"line": r.line, "values": r.values} for r in form.rows],
+        }
+        return redirect("activities:csv_preview")
+    context = {"form": form, "columns": csvio.COLUMNS}
+    return render(request, "activities/records/csv_import.html", context)
+
+
+def _stored_rows(request: HttpRequest) -> tuple[str, list[csvio.RawRow]] | None:
+    stored = request.session.get(IMPORT_SESSION_KEY)
+    if not stored:
+        return None
+    rows = [csvio.RawRow(line=r["line"], values=r["values"]) for r in stored["rows"]]
+    return stored["name"], rows
+
+
+@login_required
+def csv_preview(request: HttpRequest) -> HttpResponse:
+    stored = _stored_rows(request)
+    if stored is None:
+        messages.info(request, "Upload a CSV file to import first.")
+        return redirect("activities:csv_import")
+    name, rows = stored
+    if request.method == "POST":
+        result = csvio.import_rows(rows, user=request.user)
+        del request.session[IMPORT_SESSION_KEY]
+        count = len(result.created)
+        messages.success(request, f"{count} activit{'y' if count == 1 else 'ies'} imported.")
+        return render(
+            request, "activities/records/csv_result.html", {"result": result, "name": name}
+        )
+    results = csvio.check_rows(rows, user=request.user)
+    context = {
+        "name": name,
+        "results": results,
+        "ready": sum(1 for r in results if r.ready),
+        "skipped": sum(1 for r in results if not r.ready),
+    }
+    return render(request, "activities/records/csv_preview.html", context)
+
+
+@login_required
+@require_POST
+def csv_cancel(request: HttpRequest) -> HttpResponse:
+    request.session.pop(IMPORT_SESSION_KEY, None)
+    messages.info(request, "The import was cancelled; nothing was imported.")
+    return redirect("activities:records")
+
+
+# ------------------------------------------------------------------ calendar feed
+
+
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """No login: calendar programs can't sign in, so the secret token is the credential."""
+    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
+    if not feed.user.is_active:
+        raise Http404("No such feed.")
+    body = build_calendar(evaluate_person(feed.user), stamp=timezone.now())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="ceutrack.ics"'
+    return _private(response)
+
+
+@login_required
+@require_POST
+def calendar_regenerate(request: HttpRequest) -> HttpResponse:
+    regenerate_token(request.user)
+    messages.success(
+        request,
+        "Your calendar feed has a new address. Subscribe to it again; the old one no longer works.",
+    )
+    return redirect(reverse("activities:records") + "#calendar")
+
+
+# ------------------------------------------------------------------ activity from certificate
+
+
+class CertificateUploadForm(forms.Form):
+    certificate = forms.FileField(
+        label="Certificate",
+        widget=forms.FileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        limit = settings.CERTIFICATE_MAX_BYTES / 2**20
+        self.fields["certificate"].help_text = (
+            f"PDF, PNG or JPEG, up to {limit:g} MB. A PDF with a text layer is read to fill "
+            "in the form; you check every field before anything is saved."
+        )
+
+    def clean_certificate(self):  # type: ignore[no-untyped-def]
+        upload = self.cleaned_data["certificate"]
+        self.checked = check_upload(upload, max_bytes=settings.CERTIFICATE_MAX_BYTES)
+        return upload
+
+
+def _drop_stale_pending(user: User) -> None:
+    cutoff = timezone.now() - timedelta(hours=PENDING_KEEP_HOURS)
+    for pending in PendingCertificate.objects.filter(user=user, created_at__lt=cutoff):
+        remove_after_commit(pending.file.name)
+        pending.delete()
+
+
+@login_required
+def certificate_start(request: HttpRequest) -> HttpResponse:
+    form = CertificateUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["certificate"]
+        text = ""
+        if form.checked.content_type == "application/pdf":
+            text = pdf_text(upload.read())
+            upload.seek(0)
+        with transaction.atomic():
+            _drop_stale_pending(request.user)
+            pending = PendingCertificate.objects.create(
+                user=request.user,
+                file=upload,
+                original_name=form.checked.original_name,
+                content_type=form.checked.content_type,
+                has_text=bool(text),
+                proposal=parse_certificate(text).to_json() if text else {},
+            )
+        return redirect("activities:certificate_confirm", pk=pending.pk)
+    return render(request, "activities/records/certificate_start.html", {"form": form})
+
+
+def get_pending_for_user(user: User, pk: int) -> PendingCertificate:
+    return get_object_or_404(PendingCertificate, pk=pk, user=user)
+
+
+@login_required
+def certificate_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    pending = get_pending_for_user(request.user, pk)
+    proposal = Proposal.from_json(pending.proposal)
+    form = ActivityForm(
+        request.POST or None,
+        request.FILES or None,
+        user=request.user,
+        initial=proposal.as_initial(),
+    )
+    form.fields["certificate_file"].label = "Replace the certificate"
+    form.fields["certificate_file"].help_text = (
+        f"Leave empty to keep {pending.original_name}. " + form.fields["certificate_file"].help_text
+    )
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            activity = form.save(commit=False)
+            if form.cleaned_data.get("certificate_file"):
+                form.apply_certificate(activity)
+                remove_after_commit(pending.file.name)
+            else:
+                # The stored file simply changes owner: no copy, nothing left behind.
+                activity.certificate.name = pending.file.name
+                activity.certificate_name = pending.original_name
+                activity.certificate_type = pending.content_type
+            activity.save()
+            pending.delete()
+        for warning in form.duplicate_warnings():
+            messages.warning(request, warning)
+        messages.success(request, f"“{activity.title}” was logged.")
+        return redirect("activities:list")
+    found = [str(form.fields[name].label).lower() for name in proposal.found]
+    context = {"form": form, "pending": pending, "found": found}
+    return render(request, "activities/records/certificate_confirm.html", context)
+
+
+@login_required
+@require_GET
+def certificate_pending_file(request: HttpRequest, pk: int) -> HttpResponse:
+    pending = get_pending_for_user(request.user, pk)
+    unsaved = Activity(
+        certificate=pending.file.name,
+        certificate_name=pending.original_name,
+        certificate_type=pending.content_type,
+    )
+    return serve_certificate(unsaved)
+
+
+@login_required
+@require_POST
+def certificate_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    pending = get_pending_for_user(request.user, pk)
+    with transaction.atomic():
+        remove_after_commit(pending.file.name)
+        pending.delete()
+    messages.info(request, "The uploaded certificate was discarded; nothing was logged.")
+    return redirect("activities:list")

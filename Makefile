@@ -18,17 +18,25 @@ help:
 	@echo "make lint       ruff check + format check + mypy"
 
 # Reinstall only when pyproject.toml changes, so a second `make run` starts in seconds.
-$(VENV)/.installed: pyproject.toml
+# `make run` needs the app's dependencies only; the test targets add the dev extra.
+define pip_install
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@echo "==> installing ceutrack and its dev tools into $(VENV) (log: $(VENV)/pip.log)"
-	@{ $(PY) -m pip install --disable-pip-version-check --upgrade pip \
-	   && $(PY) -m pip install --disable-pip-version-check -e '.[dev]'; } >$(VENV)/pip.log 2>&1 \
+	@echo "==> installing $(1) into $(VENV) (log: $(VENV)/pip.log)"
+	@$(PY) -m pip install --disable-pip-version-check --no-compile -e '$(1)' >$(VENV)/pip.log 2>&1 \
 	   || { grep -v "$(PIP_NOISE)" $(VENV)/pip.log | tail -40; echo "pip install failed"; exit 1; }
+endef
+
+$(VENV)/.installed-app: pyproject.toml
+	$(call pip_install,.)
 	@touch $@
 
-install: $(VENV)/.installed
+$(VENV)/.installed-dev: pyproject.toml
+	$(call pip_install,.[dev])
+	@touch $@ $(VENV)/.installed-app
 
-run: install
+install: $(VENV)/.installed-dev
+
+run: $(VENV)/.installed-app
 	@scripts/run.sh
 
 test: install

@@ -95,6 +95,7 @@ start_postgres() {
         -c "CREATE ROLE ceutrack LOGIN PASSWORD 'ceutrack' CREATEDB" \
         -c "CREATE DATABASE ceutrack OWNER ceutrack" >/dev/null
     export DATABASE_URL="postgres://ceutrack:ceutrack@127.0.0.1:$PG_PORT/ceutrack"
+    USED_DB="PostgreSQL on 127.0.0.1:$PG_PORT"
     echo "PostgreSQL: $("$PG_BIN/postgres" --version) on 127.0.0.1:$PG_PORT (data in $PG_DIR)"
 }
 
@@ -114,9 +115,12 @@ start_redis() {
         [ "$attempt" = 3 ] && { cat "$REDIS_DIR/redis.log" >&2; return 1; }
     done
     export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+    USED_REDIS="Redis on 127.0.0.1:$REDIS_PORT"
     echo "Redis: $(redis-server --version | cut -d' ' -f1-3) on 127.0.0.1:$REDIS_PORT (pid $(cat "$REDIS_DIR/redis.pid"))"
 }
 
+USED_DB="SQLite (no PostgreSQL)"
+USED_REDIS="filesystem (no Redis)"
 say "starting throwaway services"
 if ! start_postgres; then
     is_ci && die "PostgreSQL could not be started (CI=true: required)"
@@ -126,26 +130,47 @@ if ! start_redis; then
     is_ci && die "redis-server could not be started (CI=true: required)"
     echo "WARNING: Redis unavailable: tests marked 'services' that need it will be SKIPPED." >&2
 fi
+USED_CHROMIUM="none (browser tests skipped)"
 if [ -x /usr/bin/chromium ]; then
+    USED_CHROMIUM="$(/usr/bin/chromium --version 2>/dev/null | head -1)"
     echo "Chromium: $(/usr/bin/chromium --version 2>/dev/null | head -1) at /usr/bin/chromium"
 elif is_ci; then
     die "/usr/bin/chromium is missing (CI=true: browser tests are required)"
 fi
 export CEUTRACK_SERVICES=1
 
-say "ruff check"
-$VENV/bin/ruff check ceutrack tests
-say "ruff format --check"
-$VENV/bin/ruff format --check ceutrack tests
-say "mypy (strict on ceutrack/rules)"
-$VENV/bin/mypy
-say "docker-compose.yml against the compose spec"
-$VENV/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
+# Every check runs even when an earlier one fails, so one CI run shows every problem.
+failed=()
+check() {
+    local name="$1"
+    shift
+    say "$name"
+    "$@" || failed+=("$name")
+}
+check "ruff check" $VENV/bin/ruff check ceutrack tests
+check "ruff format --check" $VENV/bin/ruff format --check ceutrack tests
+check "mypy (strict on ceutrack/rules)" $VENV/bin/mypy
+check "docker-compose.yml against the compose spec" \
+    $VENV/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 
 say "pytest (unit, integration, browser)"
 set +e
 $PY -m pytest tests "$@"
 status=$?
 set -e
-if [ "$status" = 5 ]; then die "pytest collected no tests"; fi
-exit "$status"
+if [ "$status" = 5 ]; then
+    echo "ERROR: pytest collected no tests" >&2
+    failed+=("pytest (no tests collected)")
+elif [ "$status" != 0 ]; then
+    failed+=("pytest (exit $status)")
+fi
+
+echo
+echo "services used: database $USED_DB; broker $USED_REDIS; browser $USED_CHROMIUM"
+if [ ${#failed[@]} -gt 0 ]; then
+    printf 'make test FAILED:' >&2
+    printf ' [%s]' "${failed[@]}" >&2
+    echo >&2
+    exit 1
+fi
+echo "make test passed: ruff, mypy, compose schema and pytest."

@@ -5,18 +5,9 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from fpdf import FPDF
 
 from ceutrack.activities.prefill import Proposal, mismatches, parse_certificate, pdf_text
-
-
-def certificate_pdf(*lines: str) -> bytes:
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_font("Helvetica", size=12)
-    for line in lines:
-        pdf.cell(0, 10, line, new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
+from tests.certificate_samples import certificate_pdf, textless_pdf
 
 
 AAPC_STYLE = certificate_pdf(
@@ -105,10 +96,7 @@ def test_it_recognises_common_unit_wordings(text, expected):
 
 
 def test_a_pdf_without_a_text_layer_gives_no_text():
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.rect(10, 10, 100, 50)
-    assert pdf_text(bytes(pdf.output())) == ""
+    assert pdf_text(textless_pdf()) == ""
 
 
 def test_bytes_that_are_not_a_pdf_give_no_text():

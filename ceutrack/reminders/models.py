@@ -7,6 +7,8 @@ one cycle. Delivery claims a row with a conditional UPDATE before it acts.
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -67,6 +69,24 @@ class ReminderQuerySet(models.QuerySet["Reminder"]):
             == 1
         )
 
+    def claim_batch(self, pks: Sequence[int], *, now: datetime) -> list[int]:
+        """Claim many pending rows with one conditional UPDATE; returns the ids this caller
+        won. A fresh token marks our rows, so rows another sender took are not returned
+        (on PostgreSQL a row updated concurrently is re-checked against status = pending)."""
+        token = uuid.uuid4()
+        self.filter(pk__in=pks, status=Status.PENDING).update(
+            status=Status.SENDING,
+            claimed_at=now,
+            claim_token=token,
+            attempts=F("attempts") + 1,
+            updated_at=now,
+        )
+        return list(
+            self.filter(pk__in=pks, status=Status.SENDING, claim_token=token)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+
 
 class Reminder(models.Model):
     """One reminder email in the outbox (or a manager's weekly digest, kind `digest`)."""
@@ -84,6 +104,7 @@ class Reminder(models.Model):
     recipient = models.EmailField(blank=True, help_text="The address it was sent to.")
     planned_on = models.DateField()
     claimed_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.UUIDField(null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from ceutrack import rules
 from ceutrack.credentials.evaluation import evaluate_people, load_catalog
 from ceutrack.credentials.models import Credential
-from ceutrack.reminders.models import Reminder
+from ceutrack.reminders.models import Reminder, Status
 
 
 def plan_reminders(
@@ -57,30 +58,54 @@ def _people_with_credentials(*, batch_size: int) -> Iterator[list[int]]:
         last = batch[-1]
 
 
-def _rows_for(user_id: int, evaluation: rules.Evaluation) -> Iterator[Reminder]:
+def _rows_for(user_id: int, evaluation: rules.Evaluation) -> Iterator[PlannedRow]:
     for body in evaluation.bodies:
         cycle = body.current
         if cycle is None or cycle.reminder is None:
             continue
-        yield Reminder(
-            user_id=user_id,
-            body=body.body,
-            cycle_end=cycle.end,
-            kind=str(cycle.reminder),
-            planned_on=evaluation.today,
-        )
+        yield (user_id, body.body, cycle.end, str(cycle.reminder), evaluation.today)
 
 
-def _insert(rows: list[Reminder], *, user_ids: list[int]) -> int:
+PlannedRow = tuple[int, str, date, str, date]  # user id, body, cycle end, kind, planned on
+
+
+def _insert(rows: list[PlannedRow], *, user_ids: list[int]) -> int:
     """Insert, ignoring rows already planned; returns how many were new.
 
-    bulk_create(ignore_conflicts=True) cannot say which rows it skipped, so the batch's
-    users' rows are counted before and after (an index range scan on the unique key).
+    One executemany of INSERT ... ON CONFLICT DO NOTHING (SQLite and PostgreSQL) against
+    the unique key: a third of the cost of bulk_create(ignore_conflicts=True), which
+    prepares every field of every model instance, at 100,000 rows a sweep. Neither says
+    which rows it skipped, so the batch's users' rows are counted before and after (an
+    index range scan on the unique key).
     """
     if not rows:
         return 0
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    params = [
+        (
+            user_id,
+            body,
+            ops.adapt_datefield_value(cycle_end),
+            kind,
+            ops.adapt_datefield_value(planned_on),
+            now,
+            now,
+            Status.PENDING.value,
+        )
+        for user_id, body, cycle_end, kind, planned_on in rows
+    ]
     mine = Reminder.objects.filter(user_id__in=user_ids)
-    with transaction.atomic():
+    with transaction.atomic(), connection.cursor() as cursor:
         before = mine.count()
-        Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+        cursor.executemany(INSERT_SQL, params)
         return mine.count() - before
+
+
+# The table name comes from the model; every value is a query parameter.
+INSERT_SQL = (
+    f"INSERT INTO {Reminder._meta.db_table} (user_id, body, cycle_end, kind, planned_on, "  # noqa: S608
+    "created_at, updated_at, status, attempts, last_error, skip_reason, recipient) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 0, '', '', '') "
+    "ON CONFLICT DO NOTHING"
+)

@@ -13,10 +13,12 @@ one UPDATE wide.)
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
@@ -29,7 +31,7 @@ from ceutrack.accounts.models import User
 from ceutrack.credentials.evaluation import evaluate_people, load_catalog
 from ceutrack.reminders import digest
 from ceutrack.reminders.digest import managers_of
-from ceutrack.reminders.emails import absolute_url, build_message, unsubscribe_url
+from ceutrack.reminders.emails import build_message, unsubscribe_url
 from ceutrack.reminders.models import Kind, Reminder, ReminderPreferences, Status
 
 logger = logging.getLogger(__name__)
@@ -72,7 +74,7 @@ def send_pending_reminders(
     connection = get_connection()
     try:
         for chunk in _chunks(due, chunk_size):
-            claimed = [pk for pk in chunk if Reminder.objects.claim(pk, now=now)]
+            claimed = Reminder.objects.claim_batch(chunk, now=now)
             report.lost += len(chunk) - len(claimed)
             if claimed:
                 _send_chunk(
@@ -203,7 +205,7 @@ def _prepare_coder(
             name,
             context,
             to=row.user.email,
-            unsubscribe=unsubscribe_url(user_id=row.user_id, kind=row.kind),
+            unsubscribe=context["unsubscribe_url"],
         )
     ]
     if prefs.copy_managers:
@@ -214,9 +216,11 @@ def _prepare_coder(
 
 
 def reminder_context(user: User, *, body: rules.BodyResult, kind: str) -> dict[str, Any]:
-    """What a reminder template shows: the engine's figures, formatted by the template."""
+    """What a reminder template shows: the engine's figures. Dates and the expected units
+    are formatted here once (the template `date` filter dominated the sweep's render time)."""
     cycle = body.current
     assert cycle is not None
+    dashboard, preferences = _site_links(settings.SITE_URL)
     return {
         "user": user,
         "kind": kind,
@@ -224,6 +228,9 @@ def reminder_context(user: User, *, body: rules.BodyResult, kind: str) -> dict[s
         "body": body.body,
         "credentials": body.credentials,
         "cycle": cycle,
+        "start": _day(cycle.start),
+        "end": _day(cycle.end),
+        "expected": cycle.expected.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
         "days_overdue": -cycle.days_left if cycle.days_left < 0 else 0,
         "topic_gaps": [
             {"topic": t.topic.replace("_", " "), "missing": t.required - t.earned}
@@ -237,11 +244,23 @@ def reminder_context(user: User, *, body: rules.BodyResult, kind: str) -> dict[s
         ),
         "outstanding": [_outstanding_label(item) for item in cycle.outstanding],
         "portal": PORTALS.get(body.body, "the certifying body's portal"),
-        "dashboard_url": absolute_url(reverse("home")),
-        "preferences_url": absolute_url(reverse("reminders:preferences")),
+        "dashboard_url": dashboard,
+        "preferences_url": preferences,
         "unsubscribe_url": unsubscribe_url(user_id=user.pk, kind=kind),
         "copy_for": None,
     }
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"  # 31 Jan 2027
+
+
+@functools.lru_cache(maxsize=4)
+def _site_links(site_url: str) -> tuple[str, str]:
+    return (
+        f"{site_url}{reverse('home')}",
+        f"{site_url}{reverse('reminders:preferences')}",
+    )
 
 
 PORTALS = {"AAPC": "the AAPC website (My CEUs)", "AHIMA": "AHIMA's CE portal"}

@@ -70,6 +70,22 @@ def test_two_claims_of_one_row_have_exactly_one_winner():
 
 
 @time_machine.travel(PLANNING_DAY, tick=False)
+def test_overlapping_batch_claims_split_the_rows_between_senders():
+    rows = [ReminderFactory(kind=kind) for kind in ("behind", "at_risk", "due_90", "due_30")]
+    taken = ReminderFactory(kind="due_7", status=Status.SENT)
+    now = timezone.now()
+    ids = [r.pk for r in rows]
+
+    first = Reminder.objects.claim_batch(ids[:3], now=now)
+    second = Reminder.objects.claim_batch([*ids, taken.pk], now=now)
+
+    assert (first, second) == (ids[:3], ids[3:])
+    assert set(Reminder.objects.filter(pk__in=ids).values_list("status", "attempts")) == {
+        (Status.SENDING, 1)
+    }
+
+
+@time_machine.travel(PLANNING_DAY, tick=False)
 def test_a_row_claimed_by_another_sender_is_not_sent_again():
     coder = coder_with_cpc()
     row = ReminderFactory(user=coder, status=Status.SENDING, claimed_at=timezone.now())

@@ -18,7 +18,6 @@ from ceutrack.organizations.models import (
     Invitation,
     Membership,
     Organization,
-    Role,
 )
 
 
@@ -81,8 +80,8 @@ def get_visible_activity(member: Membership, activity_id: int) -> Activity:
 
 
 def get_manageable_membership(organization: Organization, membership_id: int) -> Membership:
-    """A current membership of the organization an admin or owner may change; the last
-    owner cannot be removed or demoted, so owners are left to the owner page."""
+    """A current membership of the organization, for an admin or owner to change (the
+    caller has checked the manage role; views refuse the last owner's removal)."""
     membership = (
         Membership.objects.current()
         .select_related("user", "team")
@@ -135,7 +134,3 @@ def managers_of(user: AbstractBaseUser) -> QuerySet[User]:
 def consented_members(organization: Organization) -> QuerySet[User]:
     """The people whose records the organization's managers may see right now."""
     return User.objects.filter(pk__in=visible_staff(organization).values("user_id"), is_active=True)
-
-
-def is_staff_role(role: str) -> bool:
-    return role == Role.MEMBER

@@ -8,7 +8,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+from django.utils.functional import cached_property
 
 from ceutrack.activities.presenters import STATUS_BADGE_CLASSES, format_units
 from ceutrack.organizations import summaries
@@ -26,16 +29,61 @@ def staff_with_fresh_summaries(organization: Organization) -> QuerySet[Membershi
     return staff
 
 
-def status_counts(staff: QuerySet[Membership]) -> list[dict[str, Any]]:
-    """One entry per status, worst first, including zeros."""
-    rows = staff.values("user__compliance_summary__status").annotate(n=Count("id")).order_by()
+def staff_and_counts(
+    organization: Organization,
+) -> tuple[QuerySet[Membership], list[dict[str, Any]]]:
+    """Visible staff and their count per status (worst first, zeros included).
+
+    The grouping query also counts rows that are missing or from an earlier local day, so
+    the usual page load reads 10,000 people once; only when some are stale are they
+    recomputed in bulk and counted again."""
+    staff = visible_staff(organization)
+    now = timezone.now()
+    rows = list(
+        staff.values("user__compliance_summary__status")
+        .annotate(
+            n=Count("id"),
+            stale=Count(
+                "id",
+                filter=Q(user__compliance_summary__isnull=True)
+                | Q(user__compliance_summary__valid_until__lte=now),
+            ),
+        )
+        .order_by()
+    )
+    if any(row["stale"] for row in rows):
+        summaries.refresh_summaries(summaries.stale_user_ids(staff, now=now))
+        return staff_and_counts(organization)
     counts = {
         row["user__compliance_summary__status"] or SummaryStatus.NONE: row["n"] for row in rows
     }
-    return [
+    return staff, [
         {"status": status, "label": label, "count": counts.get(status, 0)}
         for status, label in SummaryStatus.choices
     ]
+
+
+def known_count(counts: list[dict[str, Any]], data: dict[str, Any]) -> int | None:
+    """The table's row count when the status counts already tell it (no filter, or only
+    a status filter), saving a COUNT over every staff member."""
+    filters = {k for k, v in data.items() if v and k != "sort"}
+    if not filters:
+        return sum(c["count"] for c in counts)
+    if filters == {"status"}:
+        return next(c["count"] for c in counts if c["status"] == data["status"])
+    return None
+
+
+class CountedPaginator(Paginator):
+    def __init__(self, object_list: Any, per_page: int, *, count: int | None) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        if self._known_count is not None:
+            return self._known_count
+        return Paginator.count.func(self)  # type: ignore[attr-defined, no-any-return]
 
 
 def filter_staff(staff: QuerySet[Membership], data: dict[str, Any]) -> QuerySet[Membership]:
@@ -132,6 +180,30 @@ def staff_rows(values: Iterable[dict[str, Any]]) -> list[StaffRow]:
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class FilterField:
+    name: str
+    label: str
+    value: str
+    options: list[tuple[str, str, bool]] | None  # None: a text box
+
+
+def filter_fields(form: Any) -> list[FilterField]:
+    """The filter form as plain data: Django's template-based widget rendering of ~60
+    options costs more than the whole table, so the page prints these directly."""
+    fields = []
+    for bound in form:
+        value = "" if bound.value() is None else str(bound.value())
+        choices = getattr(bound.field, "choices", None)
+        options = (
+            None
+            if choices is None
+            else [(str(v), str(label), str(v) == value) for v, label in choices]
+        )
+        fields.append(FilterField(bound.name, str(bound.label), value, options))
+    return fields
 
 
 CSV_HEADER = [

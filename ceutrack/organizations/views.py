@@ -21,11 +21,14 @@ from ceutrack.credentials.evaluation import evaluate_person
 from ceutrack.organizations import access, services
 from ceutrack.organizations.dashboard import (
     ROW_COLUMNS,
+    CountedPaginator,
     csv_lines,
+    filter_fields,
     filter_staff,
+    known_count,
+    staff_and_counts,
     staff_rows,
     staff_with_fresh_summaries,
-    status_counts,
 )
 from ceutrack.organizations.forms import (
     ConsentForm,
@@ -131,20 +134,21 @@ def membership_leave(request: HttpRequest, membership_id: int) -> HttpResponse:
 @require_GET
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     organization, membership = access.get_organization(request.user, slug)
-    staff = staff_with_fresh_summaries(organization)
+    staff, counts = staff_and_counts(organization)
     form = DashboardFilterForm(request.GET or None, organization=organization)
     data = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(filter_staff(staff, data).values(*ROW_COLUMNS), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    paginator = CountedPaginator(
+        filter_staff(staff, data), PAGE_SIZE, count=known_count(counts, data)
     )
+    page = paginator.get_page(request.GET.get("page"))
     query = {k: v for k, v in request.GET.items() if k != "page" and v}
     context = {
         "organization": organization,
         "membership": membership,
-        "counts": status_counts(staff),
-        "form": form,
+        "counts": counts,
+        "filters": filter_fields(form),
         "page": page,
-        "rows": staff_rows(page.object_list),
+        "rows": staff_rows(page.object_list.values(*ROW_COLUMNS)),
         "filtered": bool({k for k in query if k != "sort"}),
         "query": urlencode(query),
         "today": timezone.localdate(),

@@ -11,7 +11,7 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("today", [date(2025, 6, 30), date(2026, 2, 28), date(2027, 1, 31)])
+@pytest.mark.parametrize("today", [date(2025, 6, 30), date(2028, 2, 29)])
 def test_the_demo_organization_has_staff_in_every_status_on_any_day(today):
     with time_machine.travel(f"{today.isoformat()} 16:00Z", tick=False):
         manager = UserFactory(email="manager@example.com")

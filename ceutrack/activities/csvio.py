@@ -152,11 +152,11 @@ def read_rows(data: bytes) -> list[RawRow]:
     text = _decode(data)
     if not text.strip():
         raise CsvError("The file is empty.")
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    # The header names the separator: column names never contain one. (csv.Sniffer guesses
+    # from whole rows and is misled by decimal commas in `;`-separated files.)
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first_line.count)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = [_column(name) for name in next(reader, [])]
     missing = [name for name in REQUIRED if name not in header]
     if missing:

@@ -9,7 +9,6 @@ import pytest
 from ceutrack.activities.prefill import Proposal, mismatches, parse_certificate, pdf_text
 from tests.certificate_samples import certificate_pdf, textless_pdf
 
-
 AAPC_STYLE = certificate_pdf(
     "Certificate of Completion",
     "This certifies that Riley Coder has completed",

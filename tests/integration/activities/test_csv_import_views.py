@@ -11,7 +11,10 @@ from tests.factories import ActivityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-HEADER = "title,provider,completed_on,units,kind,aapc,aapc_index,topic,ahima,ahima_domain,ahima_sourced,notes"
+HEADER = (
+    "title,provider,completed_on,units,kind,aapc,aapc_index,topic,ahima,ahima_domain,"
+    "ahima_sourced,notes"
+)
 
 
 @pytest.fixture(autouse=True)

@@ -138,7 +138,7 @@ def test_a_new_coder_keeps_a_record_and_sees_the_engine_figures(
     # The certificate comes back as the uploaded PDF, as a download.
     coder.goto("/activities/")
     with coder.expect_download() as download_info:
-        coder.get_by_role("link", name="Certificate").click()
+        coder.get_by_role("link", name="Certificate", exact=True).click()
     downloaded = download_info.value.path()
     with open(downloaded, "rb") as handle:
         assert handle.read() == certificate.read_bytes()

@@ -116,6 +116,7 @@ def main() -> int:
         _configure(Path(scratch))
         from django.core import mail
         from django.db import connection
+        from django.db.models import Count
 
         from ceutrack.reminders.models import Reminder
         from ceutrack.reminders.planner import plan_reminders
@@ -127,26 +128,24 @@ def main() -> int:
         build_s = time.perf_counter() - built
 
         _say("planning")
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         planned = plan_reminders(today=TODAY, batch_size=1000, enqueue_sender=False)
         plan_s = time.perf_counter() - started
+        plan_cpu_s = time.process_time() - cpu
         again = plan_reminders(today=TODAY, batch_size=1000, enqueue_sender=False)
         _say(f"  planned {planned:,} reminders in {plan_s:.1f} s (second sweep added {again})")
 
         _say(f"sending up to {args.emails:,}")
         mail.outbox = []
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         report = send_pending_reminders(today=TODAY, limit=args.emails)
         send_s = time.perf_counter() - started
+        send_cpu_s = time.process_time() - cpu
         emails = len(mail.outbox)
         send_per_s = emails / send_s if send_s else 0.0
         _say(f"  sent {emails:,} in {send_s:.1f} s ({send_per_s:.0f}/s); {report}")
 
-        kinds = dict(
-            Reminder.objects.values_list("kind").annotate(
-                n=__import__("django").db.models.Count("id")
-            )
-        )
+        kinds = dict(Reminder.objects.values_list("kind").annotate(n=Count("id")))
         result = {
             "database": connection.vendor,
             "people": args.people,
@@ -156,12 +155,15 @@ def main() -> int:
             "planned_second_sweep": again,
             "planned_kinds": kinds,
             "plan_s": round(plan_s, 2),
+            "plan_cpu_s": round(plan_cpu_s, 2),
             "plan_target_s": PLAN_TARGET_S,
             "emails": emails,
             "skipped": report.skipped,
             "send_s": round(send_s, 2),
             "send_per_s": round(send_per_s, 1),
+            "send_per_cpu_s": round(emails / send_cpu_s, 1) if send_cpu_s else 0.0,
             "send_target_per_s": SEND_TARGET_PER_S,
+            "load_average_1m": round(os.getloadavg()[0], 2),
             "ok": plan_s <= PLAN_TARGET_S and send_per_s >= SEND_TARGET_PER_S,
         }
         print(json.dumps(result))

@@ -1,4 +1,3 @@
-import zoneinfo
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
@@ -14,7 +13,7 @@ class UserTimezoneMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
+            timezone.activate(user.zone)
         else:
             timezone.deactivate()
         return self.get_response(request)

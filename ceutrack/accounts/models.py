@@ -106,6 +106,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     def display_name(self) -> str:
         return self.full_name or self.email
 
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The person's time zone; UTC if tzdata no longer knows the stored name (forms only
+        offer known zones, but an upgrade can drop one and that must not break every page)."""
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo("UTC")
+
     def local_today(self) -> date:
         """Today's calendar date where the person lives (domain.md section 2)."""
-        return timezone.now().astimezone(zoneinfo.ZoneInfo(self.time_zone)).date()
+        return timezone.now().astimezone(self.zone).date()

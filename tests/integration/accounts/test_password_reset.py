@@ -42,6 +42,7 @@ def test_it_sets_the_new_password_from_the_link_and_the_old_one_stops_working(
     )
 
     assert response.redirect_chain[-1][0] == reverse("account_reset_password_from_key_done")
+    assert "Your password is changed" in response.content.decode()
     user.refresh_from_db()
     assert user.check_password(NEW_PASSWORD)
 

@@ -63,3 +63,10 @@ def test_it_offers_canonical_time_zones_without_legacy_aliases():
     for alias in ("US/Eastern", "EST5EDT", "localtime", "Factory", "Etc/GMT+5"):
         assert alias not in ALL_TIME_ZONES
     assert {tz for tz, _ in COMMON_TIME_ZONES} <= set(ALL_TIME_ZONES)
+
+
+def test_it_counts_today_in_utc_when_the_stored_zone_is_unknown():
+    user = User(email="casey@example.com", time_zone="Mars/Olympus_Mons")
+
+    with time_machine.travel(datetime(2025, 3, 1, 3, 30, tzinfo=UTC), tick=False):
+        assert user.local_today() == date(2025, 3, 1)

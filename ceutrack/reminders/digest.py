@@ -158,7 +158,7 @@ def prepare(
         "week_end": row.cycle_end + timedelta(days=6),
         "organizations": organizations,
         "count": sum(len(org["people"]) for org in organizations),
-        "dashboard_url": absolute_url(reverse("home")),
+        "dashboard_url": absolute_url(reverse("organizations:list")),
         "preferences_url": absolute_url(reverse("reminders:preferences")),
         "unsubscribe_url": unsubscribe_url(user_id=manager.pk, kind=Kind.DIGEST),
     }

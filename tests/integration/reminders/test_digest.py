@@ -45,7 +45,7 @@ def send_digest_for_the_week():
         return send_pending_reminders()
 
 
-def test_it_lists_consented_staff_who_fell_behind_that_week_with_their_figures():
+def test_it_lists_consented_staff_who_fell_behind_that_week_with_their_figures(settings):
     org, manager = clinic_with_manager()
     staff(org, full_name="Avery Behind")
     staff(org, "10", "3", full_name="Blake At Risk")
@@ -71,6 +71,7 @@ def test_it_lists_consented_staff_who_fell_behind_that_week_with_their_figures()
     assert "Drew Done" not in digest.body
     assert digest.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert "Avery Behind" in digest.alternatives[0][0]
+    assert f"{settings.SITE_URL}/organizations/" in digest.body
     row = Reminder.objects.get(kind=Kind.DIGEST)
     assert (row.user, row.body, row.cycle_end, row.status) == (
         manager,

@@ -62,6 +62,7 @@ def send_pending_reminders(
 ) -> SendReport:
     """Send up to `limit` due rows. `now` drives claims, recovery and backoff; the status
     recheck uses `today`, by default each person's own local date."""
+    fixed_now = now
     now = now or timezone.now()
     report = SendReport()
     report.recovered = Reminder.objects.recover_stale(
@@ -74,6 +75,9 @@ def send_pending_reminders(
     connection = get_connection()
     try:
         for chunk in _chunks(due, chunk_size):
+            # Stamp each chunk's claim with the clock, not the run's start: a long run must
+            # not hand its later chunks to the stale-claim recovery of a concurrent sender.
+            now = fixed_now or timezone.now()
             claimed = Reminder.objects.claim_batch(chunk, now=now)
             report.lost += len(chunk) - len(claimed)
             if claimed:

@@ -16,7 +16,11 @@ def zone_seen_by_the_view(user) -> str:
 
     request = RequestFactory().get("/")
     request.user = user
-    UserTimezoneMiddleware(view)(request)
+    try:
+        UserTimezoneMiddleware(view)(request)
+    finally:
+        # The active zone is thread-local: leaving it set would shift later tests' "today".
+        timezone.deactivate()
     return seen[0]
 
 

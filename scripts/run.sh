@@ -4,32 +4,29 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-export DEBUG="${DEBUG:-1}"
+export DEBUG=1  # make run is the development loop; production runs gunicorn (see Dockerfile)
 export PORT="${PORT:-8000}"
 export PYTHONUNBUFFERED=1
 PY=.venv/bin/python
 
-echo "==> preparing var/ (SQLite database, Celery filesystem broker, private uploads)"
+echo "==> preparing var/, migrating, collecting static files, seeding demo data"
 mkdir -p var
+# One Python process for all four steps: each Django start-up costs seconds on a busy machine.
 DJANGO_SETTINGS_MODULE=ceutrack.settings $PY - <<'PYEOF'
 import django
 
 django.setup()
 from django.conf import settings
+from django.core.management import call_command
 
 from ceutrack.celery import ensure_broker_folders
 
 ensure_broker_folders()
 settings.PRIVATE_MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
+call_command("migrate", interactive=False, verbosity=0)
+call_command("collectstatic", interactive=False, verbosity=0)
+call_command("seed_demo")
 PYEOF
-
-echo "==> migrating"
-$PY manage.py migrate --noinput -v 0
-echo "==> collecting static files"
-$PY manage.py collectstatic --noinput -v 0
-echo "==> seeding demo data"
-$PY manage.py seed_demo
-
 cat <<MSG
 
   ceutrack is starting on  http://127.0.0.1:${PORT}/

@@ -155,7 +155,7 @@ check "docker-compose.yml against the compose spec" \
 
 say "pytest (unit, integration, browser)"
 set +e
-$PY -m pytest tests "$@"
+$PY -m pytest tests -rfEs "$@"
 status=$?
 set -e
 if [ "$status" = 5 ]; then

@@ -83,13 +83,17 @@ def pytest_runtest_setup(item):
     pytest.skip(reason)
 
 
-def pytest_report_header(config):
+def pytest_collection_finish(session):
+    """Say which real services this run uses (printed even under -q, unlike the header)."""
     database = os.environ.get("DATABASE_URL", "").rsplit("@", 1)[-1]
-    db_line = "database: " + (
-        f"PostgreSQL at {database}" if _service_available("postgres") else "SQLite"
+    redis_url = os.environ.get("REDIS_URL", "").rsplit("@", 1)[-1]
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None:
+        return
+    reporter.write_line(
+        "services: database "
+        + (f"PostgreSQL at {database}" if _service_available("postgres") else "SQLite")
+        + "; broker "
+        + (f"Redis at {redis_url}" if redis_url else "filesystem (no Redis)")
+        + f"; CI={running_in_ci()}"
     )
-    redis_url = os.environ.get("REDIS_URL", "")
-    broker_line = "broker: " + (
-        f"Redis at {redis_url.rsplit('@', 1)[-1]}" if redis_url else "filesystem (no Redis)"
-    )
-    return [db_line, broker_line, f"CI: {running_in_ci()}"]

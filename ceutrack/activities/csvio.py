@@ -19,7 +19,7 @@ from typing import Any
 from django.db import models, transaction
 
 from ceutrack.accounts.models import User
-from ceutrack.activities.forms import ActivityForm
+from ceutrack.activities.forms import ActivityForm, topic_choices
 from ceutrack.activities.models import Activity, Kind
 from ceutrack.rules.counting import normalise_text
 
@@ -53,7 +53,7 @@ ALIASES = {
     "sponsor": "provider",
 }
 MAX_IMPORT_BYTES = 2 * 2**20
-MAX_IMPORT_ROWS = 1000
+MAX_IMPORT_ROWS = 500
 
 _TRUE = {"yes", "y", "true", "1", "x", "on"}
 _FALSE = {"no", "n", "false", "0", "off", ""}
@@ -267,10 +267,11 @@ def check_rows(rows: Iterable[RawRow], *, user: User) -> list[RowResult]:
         )
     }
     seen: set[DuplicateKey] = set()
+    topics = topic_choices()
     results = []
     for row in rows:
         data, cell_errors = form_data(row.values)
-        form = ActivityForm(data=data, user=user)
+        form = ActivityForm(data=data, user=user, topics=topics)
         result = RowResult(line=row.line, values=row.values, form=form)
         if not form.is_valid() or cell_errors:
             result.status = RowStatus.INVALID

@@ -84,8 +84,15 @@ class ActivityForm(forms.ModelForm):
         }
 
     def __init__(
-        self, *args: Any, user: User, catalog: Catalog = DEFAULT_CATALOG, **kwargs: Any
+        self,
+        *args: Any,
+        user: User,
+        catalog: Catalog = DEFAULT_CATALOG,
+        topics: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
     ) -> None:
+        """`topics`: the topic choices, when the caller builds many forms (a CSV import) and
+        looked them up once."""
         super().__init__(*args, **kwargs)
         self.user = user
         self.catalog = catalog
@@ -100,7 +107,9 @@ class ActivityForm(forms.ModelForm):
             f"In steps of {_number(catalog.unit_step)} (60 minutes = 1 unit), "
             f"at most {_number(catalog.max_activity_units)}."
         )
-        self.fields["topic"].choices = topic_choices(self.instance.topic)
+        self.fields["topic"].choices = (
+            topics if topics is not None else topic_choices(self.instance.topic)
+        )
         limit = settings.CERTIFICATE_MAX_BYTES / 2**20
         self.fields["certificate_file"].help_text = f"PDF, PNG or JPEG, up to {limit:g} MB."
         self.fields["kind"].initial = Kind.WEBINAR

@@ -32,6 +32,13 @@ from ceutrack.credentials.evaluation import evaluate_person
 IMPORT_SESSION_KEY = "activities_csv_import"
 # Pending certificates nobody confirmed are dropped when the same person starts another.
 PENDING_KEEP_HOURS = 24
+FOUND_LABELS = {
+    "title": "title",
+    "provider": "provider",
+    "completed_on": "completion date",
+    "units": "units",
+    "aapc_index": "AAPC index number",
+}
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -334,7 +341,7 @@ def certificate_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             messages.warning(request, warning)
         messages.success(request, f"“{activity.title}” was logged.")
         return redirect("activities:list")
-    found = [str(form.fields[name].label).lower() for name in proposal.found]
+    found = [FOUND_LABELS[name] for name in proposal.found]
     context = {"form": form, "pending": pending, "found": found}
     return render(request, "activities/records/certificate_confirm.html", context)
 

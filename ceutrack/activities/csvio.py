@@ -157,23 +157,29 @@ def read_rows(data: bytes) -> list[RawRow]:
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [_column(name) for name in next(reader, [])]
-    missing = [name for name in REQUIRED if name not in header]
-    if missing:
-        raise CsvError(
-            f"The header row lacks {', '.join(missing)}. Start from the template: its first "
-            f"row is {','.join(HEADER)}."
-        )
-    rows = []
-    for cells in reader:
-        if not any(cell.strip() for cell in cells):
-            continue
-        values = {
-            name: cell.strip() for name, cell in zip(header, cells, strict=False) if name in HEADER
-        }
-        rows.append(RawRow(line=reader.line_num, values=values))
-        if len(rows) > MAX_IMPORT_ROWS:
-            raise CsvError(f"The file has more than {MAX_IMPORT_ROWS} rows; split it.")
+    try:
+        header = [_column(name) for name in next(reader, [])]
+        missing = [name for name in REQUIRED if name not in header]
+        if missing:
+            raise CsvError(
+                f"The header row lacks {', '.join(missing)}. Start from the template: its "
+                f"first row is {','.join(HEADER)}."
+            )
+        rows = []
+        # Numbered as a spreadsheet numbers its rows (the header is row 1), blank ones included.
+        for number, cells in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in cells):
+                continue
+            values = {
+                name: cell.strip()
+                for name, cell in zip(header, cells, strict=False)
+                if name in HEADER
+            }
+            rows.append(RawRow(line=number, values=values))
+            if len(rows) > MAX_IMPORT_ROWS:
+                raise CsvError(f"The file has more than {MAX_IMPORT_ROWS} rows; split it.")
+    except csv.Error as error:
+        raise CsvError(f"The file can't be read as CSV (row {reader.line_num}: {error}).") from None
     if not rows:
         raise CsvError("The file has a header but no rows.")
     return rows

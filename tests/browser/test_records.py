@@ -65,6 +65,6 @@ def test_a_coder_downloads_an_audit_pack_and_imports_a_csv(signed_in_page, verif
 
     page.get_by_role("button", name="Import 1 activity").click()
     expect(page.get_by_role("heading", name="Import finished")).to_be_visible()
-    expect(page.get_by_test_id("skipped")).to_contain_text("Line 3 (Half hour too precise)")
+    expect(page.get_by_test_id("skipped")).to_contain_text("Row 3 (Half hour too precise)")
     imported = Activity.objects.get(user=user, title="Risk adjustment")
     assert (imported.completed_on, imported.units) == (date(2025, 4, 2), Decimal("1.5"))

@@ -84,8 +84,8 @@ def test_confirming_imports_only_the_valid_rows_and_says_what_was_skipped(client
     assert _titles(user) == ["Good seminar", "Good webinar"]
     assert "2 activities imported" in page
     assert "7 rows skipped" in page
-    assert "Line 3 (Too precise): Invalid: Units (CEUs): Units come in steps of 0.5" in page
-    assert "Line 8 (Too few cells): Invalid" in page
+    assert "Row 3 (Too precise): Invalid: Units (CEUs): Units come in steps of 0.5" in page
+    assert "Row 8 (Too few cells): Invalid" in page
     seminar = Activity.objects.get(title="Good seminar")
     assert (seminar.aapc, seminar.ahima, seminar.ahima_sourced) == (False, True, True)
     assert seminar.notes == "Spring meeting"
@@ -194,3 +194,29 @@ def test_importing_needs_a_login(client):
     response = client.get(reverse("activities:csv_import"))
     assert response.status_code == 302
     assert "/accounts/login/" in response.url
+
+
+@pytest.mark.parametrize(
+    "bad_row",
+    [
+        "NaN units,AAPC,2025-03-01,NaN",
+        "Huge units,AAPC,2025-03-01,1e400",
+        "Zero units,AAPC,2025-03-01,0",
+        "Year one,AAPC,0/0/0,1",
+        "x" * 300 + ",AAPC,2025-03-01,1",
+        "Long index,AAPC,2025-03-01,1,webinar,yes," + "9" * 40,
+        "Unknown topic,AAPC,2025-03-01,1,webinar,yes,A1,underwater_basket_weaving",
+    ],
+)
+def test_a_malformed_row_never_stops_the_others(client, user, bad_row):
+    good = "Good webinar,AAPC,2025-03-15,1.5,webinar,yes,A100,,no,yes,no,"
+    _preview(client, "\n".join([HEADER, bad_row, good]))
+    _confirm(client)
+    assert _titles(user) == ["Good webinar"]
+
+
+def test_a_file_the_csv_reader_chokes_on_is_refused_not_crashed(client, user):
+    giant = "title,completed_on,units\n" + '"' + "x" * 200_000 + '",2025-03-01,1\n'
+    response = _upload(client, giant)
+    assert response.status_code == 200
+    assert "can't be read as CSV" in response.context["form"].errors["file"][0]

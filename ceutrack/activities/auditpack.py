@@ -18,7 +18,7 @@ import unicodedata
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import PurePath
 from typing import IO
 
@@ -30,7 +30,7 @@ from django.utils import timezone
 from fpdf import FPDF
 
 from ceutrack.accounts.models import User
-from ceutrack.activities.certificates import content_type_of
+from ceutrack.activities.certificates import content_type_of, remove_after_commit
 from ceutrack.activities.models import Activity, AuditPack
 from ceutrack.activities.prefill import mismatches, parse_certificate, pdf_text
 from ceutrack.activities.presenters import STATUS_LABELS, format_units
@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 # Beyond either limit a pack is built in the background.
 LARGE_PACK_CERTIFICATES = 25
 LARGE_PACK_BYTES = 20 * 2**20
+PACK_KEEP = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -290,10 +291,20 @@ def write_pack(
 # ------------------------------------------------------------------ background builds
 
 
+def drop_old_packs(user: User, *, now: datetime) -> int:
+    """Built packs are copies of the record: keep them a while for the download, then go."""
+    old = list(AuditPack.objects.filter(user=user, created_at__lt=now - PACK_KEEP))
+    for pack in old:
+        remove_after_commit(pack.file.name)
+    AuditPack.objects.filter(pk__in=[p.pk for p in old]).delete()
+    return len(old)
+
+
 def start_pack(contents: PackContents) -> AuditPack:
     """A pack row for the background build, enqueued once the row is committed."""
     from ceutrack.activities.tasks import build_audit_pack
 
+    drop_old_packs(contents.user, now=timezone.now())
     pack = AuditPack.objects.create(
         user=contents.user,
         body=contents.body,

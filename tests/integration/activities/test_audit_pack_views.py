@@ -1,12 +1,14 @@
 import io
 import re
 import zipfile
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from ceutrack.activities import auditpack
@@ -280,3 +282,30 @@ def test_the_records_page_offers_a_pack_per_started_cycle(client, user):
     page = client.get(reverse("activities:records")).content.decode()
     assert reverse("activities:audit_pack", args=["AAPC", CYCLE_END]) in page
     assert reverse("activities:audit_pack", args=["AAPC", "2025-01-31"]) in page
+
+
+def test_starting_a_pack_clears_packs_older_than_a_week(
+    client, user, monkeypatch, time_machine, django_capture_on_commit_callbacks
+):
+    old = AuditPack.objects.create(
+        user=user, body="AAPC", cycle_start=date(2025, 2, 1), cycle_end=date(2027, 1, 31)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        auditpack.build_pack(pack_id=old.pk)
+    old.refresh_from_db()
+    old_file = Path(old.file.path)
+    assert old_file.exists()
+    recent = AuditPack.objects.create(
+        user=user, body="AAPC", cycle_start=date(2025, 2, 1), cycle_end=date(2027, 1, 31)
+    )
+    recent.created_at = timezone.now() + timedelta(days=6)
+    recent.save()
+
+    time_machine.move_to(date(2025, 7, 8), tick=False)
+    monkeypatch.setattr(auditpack, "LARGE_PACK_CERTIFICATES", -1)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("activities:audit_pack", args=["AAPC", CYCLE_END]))
+
+    assert not AuditPack.objects.filter(pk=old.pk).exists()
+    assert not old_file.exists()
+    assert AuditPack.objects.filter(user=user).count() == 2

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 unset DATABASE_URL REDIS_URL CEUTRACK_SERVICES
 set +e
-.venv/bin/python -m pytest tests -rfEs "$@"
+.venv/bin/python -m pytest -rfEs "${@:-tests}"
 status=$?
 set -e
 if [ "$status" = 5 ]; then

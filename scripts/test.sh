@@ -155,7 +155,7 @@ check "docker-compose.yml against the compose spec" \
 
 say "pytest (unit, integration, browser)"
 set +e
-$PY -m pytest tests -rfEs "$@"
+$PY -m pytest -rfEs "${@:-tests}"
 status=$?
 set -e
 if [ "$status" = 5 ]; then

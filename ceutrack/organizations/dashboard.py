@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -137,6 +138,7 @@ class StaffRow:
     renders in a few milliseconds instead of resolving hundreds of lookups)."""
 
     membership_id: int
+    url: str
     name: str
     email: str
     team: str
@@ -144,15 +146,23 @@ class StaffRow:
     status_label: str
     badge_class: str
     credentials: str
-    cycle_end: date | None
+    cycle_end: str
     days_left: int | None
     units: list[str]
     remaining: str
-    last_activity_on: date | None
+    last_activity_on: str
 
 
-def staff_rows(values: Iterable[dict[str, Any]]) -> list[StaffRow]:
+def short_date(value: date | None) -> str:
+    """Jun 30, 2025 (the `date` filter costs ~0.15 ms a call, 100 calls a page)."""
+    return "" if value is None else f"{value:%b} {value.day}, {value.year}"
+
+
+def staff_rows(values: Iterable[dict[str, Any]], *, organization: Organization) -> list[StaffRow]:
     labels = dict(SummaryStatus.choices)
+    # One reverse() for the page; each row only swaps in its own id.
+    url = reverse("organizations:member_detail", args=[organization.slug, 0])
+    prefix, suffix = url[: url.rindex("/0/")], "/"
     rows = []
     for v in values:
         status = v["user__compliance_summary__status"] or SummaryStatus.NONE
@@ -161,6 +171,7 @@ def staff_rows(values: Iterable[dict[str, Any]]) -> list[StaffRow]:
         rows.append(
             StaffRow(
                 membership_id=v["pk"],
+                url=f"{prefix}/{v['pk']}{suffix}",
                 name=v["user__full_name"] or v["user__email"],
                 email=v["user__email"],
                 team=v["team__name"] or "",
@@ -168,7 +179,7 @@ def staff_rows(values: Iterable[dict[str, Any]]) -> list[StaffRow]:
                 status_label=labels[status],
                 badge_class=STATUS_BADGE_CLASSES.get(status, "text-bg-secondary"),
                 credentials=v["user__compliance_summary__credentials"] or "",
-                cycle_end=v["user__compliance_summary__cycle_end"],
+                cycle_end=short_date(v["user__compliance_summary__cycle_end"]),
                 days_left=v["user__compliance_summary__days_left"],
                 units=[
                     f"{b['body'] + ' ' if several else ''}"
@@ -176,7 +187,7 @@ def staff_rows(values: Iterable[dict[str, Any]]) -> list[StaffRow]:
                     for b in bodies
                 ],
                 remaining=_units(v["user__compliance_summary__remaining"]),
-                last_activity_on=v["user__compliance_summary__last_activity_on"],
+                last_activity_on=short_date(v["user__compliance_summary__last_activity_on"]),
             )
         )
     return rows

@@ -148,7 +148,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "counts": counts,
         "filters": filter_fields(form),
         "page": page,
-        "rows": staff_rows(page.object_list.values(*ROW_COLUMNS)),
+        "rows": staff_rows(page.object_list.values(*ROW_COLUMNS), organization=organization),
         "filtered": bool({k for k in query if k != "sort"}),
         "query": urlencode(query),
         "today": timezone.localdate(),

@@ -47,11 +47,14 @@ _DATE_PATTERNS = (
     (re.compile(r"\b([A-Z][a-z]{2,8})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b"), "Mdy"),
     (re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Z][a-z]{2,8})\.?,?\s+(\d{4})\b"), "dMy"),
 )
-_DATE_LABEL = re.compile(
+_COMPLETION_LABEL = re.compile(
     r"(?:date\s+of\s+completion|completion\s+date|date\s+completed|completed\s+on|"
-    r"completed|date\s+of\s+(?:event|program|course|attendance)|event\s+date|date)\s*[:#-]?\s*(.*)",
+    r"completed|date\s+of\s+(?:event|program|course|attendance|activity)|event\s+date)"
+    r"\s*[:#-]?\s*(.*)",
     re.I,
 )
+# A bare "Date:" label only counts when it starts the line ("Expiration date" does not).
+_DATE_LABEL = re.compile(r"^\s*date\s*[:#-]?\s*(.*)", re.I)
 _PROVIDER_LABEL = re.compile(
     r"^\s*(?:sponsor(?:ed\s+by)?|provided\s+by|provider|presented\s+by|offered\s+by|"
     r"hosted\s+by|approved\s+provider)\s*[:#-]?\s*(.+)$",
@@ -175,16 +178,24 @@ def _units(text: str) -> Decimal | None:
     return None
 
 
-def _completion_date(lines: list[str]) -> date | None:
+def _labelled_date(lines: list[str], label: re.Pattern[str]) -> date | None:
     for i, line in enumerate(lines):
-        match = _DATE_LABEL.search(line)
+        match = label.search(line)
         if match is None:
             continue
         # The date may sit on the label's line or, in two-column layouts, on the next one.
         for candidate in (match.group(1), *lines[i + 1 : i + 2]):
             if found := find_date(candidate):
                 return found
-    return find_date("\n".join(lines))
+    return None
+
+
+def _completion_date(lines: list[str]) -> date | None:
+    return (
+        _labelled_date(lines, _COMPLETION_LABEL)
+        or _labelled_date(lines, _DATE_LABEL)
+        or find_date("\n".join(lines))
+    )
 
 
 def _first_label(lines: list[str], pattern: re.Pattern[str]) -> str:

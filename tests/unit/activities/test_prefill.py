@@ -75,6 +75,9 @@ def test_a_presented_by_line_gives_the_provider():
         ("Completion date: Mar. 7, 2024", date(2024, 3, 7)),
         ("Date completed\n12/1/24", date(2024, 12, 1)),
         ("Date: 2025-02-30 then 2025-03-01", date(2025, 3, 1)),
+        ("Expiration date: 2027-01-01\nDate of completion: 2025-03-15", date(2025, 3, 15)),
+        ("Expires 2027-01-01\nDate: 2025-03-15", date(2025, 3, 15)),
+        ("Awarded on 2025-04-04", date(2025, 4, 4)),
     ],
 )
 def test_it_recognises_common_date_wordings(text, expected):

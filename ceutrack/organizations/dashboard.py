@@ -4,7 +4,7 @@ status counts and CSV rows, in a fixed number of queries whatever the number of 
 import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -39,8 +39,21 @@ def staff_and_counts(
     the usual page load reads 10,000 people once; only when some are stale are they
     recomputed in bulk and counted again."""
     staff = visible_staff(organization)
-    now = timezone.now()
-    rows = list(
+    rows = _grouped(staff, now=timezone.now())
+    if any(row["stale"] for row in rows):
+        summaries.refresh_summaries(summaries.stale_user_ids(staff))
+        rows = _grouped(staff, now=timezone.now())
+    counts = {
+        row["user__compliance_summary__status"] or SummaryStatus.NONE: row["n"] for row in rows
+    }
+    return staff, [
+        {"status": status, "label": label, "count": counts.get(status, 0)}
+        for status, label in SummaryStatus.choices
+    ]
+
+
+def _grouped(staff: QuerySet[Membership], *, now: datetime) -> list[dict[str, Any]]:
+    return list(
         staff.values("user__compliance_summary__status")
         .annotate(
             n=Count("id"),
@@ -52,16 +65,6 @@ def staff_and_counts(
         )
         .order_by()
     )
-    if any(row["stale"] for row in rows):
-        summaries.refresh_summaries(summaries.stale_user_ids(staff, now=now))
-        return staff_and_counts(organization)
-    counts = {
-        row["user__compliance_summary__status"] or SummaryStatus.NONE: row["n"] for row in rows
-    }
-    return staff, [
-        {"status": status, "label": label, "count": counts.get(status, 0)}
-        for status, label in SummaryStatus.choices
-    ]
 
 
 def known_count(counts: list[dict[str, Any]], data: dict[str, Any]) -> int | None:

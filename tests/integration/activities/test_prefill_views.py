@@ -66,7 +66,8 @@ def test_a_text_certificate_proposes_the_fields_and_saves_nothing_yet(client, us
     assert initial["aapc"] is True
     html = page.content.decode()
     assert 'value="Risk Adjustment Essentials"' in html
-    assert "Read from certificate.pdf: title, provider, completion date, units, AAPC index number." in html
+    read = "Read from certificate.pdf: title, provider, completion date, units, AAPC index number."
+    assert read in html
     assert Activity.objects.count() == 0
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -79,11 +78,11 @@ def accept_activities(
 
 # ------------------------------------------------------------------ 3.2 duplicates
 
-_SPACES = re.compile(r"\s+")
-
 
 def normalise_text(text: str) -> str:
-    return _SPACES.sub(" ", text).strip().casefold()
+    # split() breaks on the same characters as the regex \s and drops the ends, without
+    # the regex machinery: this runs twice per activity on every evaluation.
+    return " ".join(text.split()).casefold()
 
 
 def title_duplicates(stored: Sequence[Activity]) -> set[str]:
@@ -146,25 +145,37 @@ class Tally:
 def tally(requirement: Requirement, rules: BodyRules, activities: Sequence[Activity]) -> Tally:
     """Units counted for one cycle. Without a domain share every unit is a domain unit;
     with one, non-domain units count up to the cap."""
+    # One pass; each sum adds the same units in the same order as sum() would.
     has_domains = rules.domain_share is not None
-    domain = sum((a.units for a in activities if a.ahima_domain or not has_domains), Decimal(0))
-    non_domain = sum(
-        (a.units for a in activities if has_domains and not a.ahima_domain), Decimal(0)
-    )
-    cap = requirement.non_domain_cap
-    earned = domain + (non_domain if cap is None else min(non_domain, cap))
-    topics = tuple(
-        (topic, sum((a.units for a in activities if _topic(a) == topic), Decimal(0)))
-        for topic, _ in requirement.topics
-    )
+    domain = non_domain = sourced = Decimal(0)
+    topic_sums = {topic: Decimal(0) for topic, _ in requirement.topics}
+    self_reviews = 0
+    for a in activities:
+        units = a.units
+        if a.ahima_domain or not has_domains:
+            domain += units
+        else:
+            non_domain += units
+        if a.ahima_sourced:
+            sourced += units
+        if topic_sums and a.topic:
+            topic = _topic(a)
+            if topic in topic_sums:
+                topic_sums[topic] += units
+        if a.kind == SELF_REVIEW:
+            self_reviews += 1
     return Tally(
-        earned=earned,
+        earned=_earned(domain, non_domain, requirement.non_domain_cap),
         domain=domain,
         non_domain=non_domain,
-        sourced=sum((a.units for a in activities if a.ahima_sourced), Decimal(0)),
-        topics=topics,
-        self_reviews=sum(1 for a in activities if a.kind == SELF_REVIEW),
+        sourced=sourced,
+        topics=tuple((topic, topic_sums[topic]) for topic, _ in requirement.topics),
+        self_reviews=self_reviews,
     )
+
+
+def _earned(domain: Decimal, non_domain: Decimal, cap: Decimal | None) -> Decimal:
+    return domain + (non_domain if cap is None else min(non_domain, cap))
 
 
 def _topic(activity: Activity) -> str | None:
@@ -188,21 +199,41 @@ def allocate(
     plain: list[list[Activity]] = [[] for _ in spans]
     renewal: list[list[Activity]] = [[] for _ in spans]
     outside: list[Activity] = []
+    bounds = [(s.start, s.end) for s in spans]
+    renewal_starts = [s.renewal_month_start for s in spans]
+    carry = rules.renewal_month_carry
     for activity in eligible:
-        k = next((i for i, s in enumerate(spans) if s.contains(activity.completed_on)), None)
+        day = activity.completed_on
+        k = next((i for i, (start, end) in enumerate(bounds) if start <= day <= end), None)
         if k is None:
             outside.append(activity)
-        elif rules.renewal_month_carry and activity.completed_on >= spans[k].renewal_month_start:
+        elif carry and day >= renewal_starts[k]:
             renewal[k].append(activity)
         else:
             plain[k].append(activity)
     position = {a.id: i for i, a in enumerate(eligible)}
+
+    def order(a: Activity) -> tuple[date, int]:
+        return (a.completed_on, position[a.id])
+
+    has_domains = rules.domain_share is not None
     for k, late in enumerate(renewal):
-        for activity in sorted(late, key=lambda a: (a.completed_on, position[a.id])):
-            earned = tally(requirements[k], rules, plain[k]).earned
-            if earned < requirements[k].total or k + 1 == len(spans):
+        if not late:
+            continue
+        # Running totals of plain[k] instead of a tally per late activity (same sums, same
+        # order of addition); only the earned units decide where a late activity goes.
+        counted = tally(requirements[k], rules, plain[k])
+        domain, non_domain = counted.domain, counted.non_domain
+        total, cap = requirements[k].total, requirements[k].non_domain_cap
+        last = k + 1 == len(spans)
+        for activity in sorted(late, key=order):
+            if _earned(domain, non_domain, cap) < total or last:
                 plain[k].append(activity)
+                if activity.ahima_domain or not has_domains:
+                    domain += activity.units
+                else:
+                    non_domain += activity.units
             else:
                 plain[k + 1].append(activity)
-    counted = [sorted(c, key=lambda a: (a.completed_on, position[a.id])) for c in plain]
-    return counted, outside
+    counted_per_cycle = [sorted(c, key=order) for c in plain]
+    return counted_per_cycle, outside

@@ -10,11 +10,11 @@ from decimal import Decimal
 from ceutrack.rules.apprentice import apprentice_status
 from ceutrack.rules.catalog import DEFAULT_CATALOG, BodyRules, Catalog
 from ceutrack.rules.counting import (
+    MARKED_FOR,
     accept_activities,
     accept_credentials,
     allocate,
     index_duplicates,
-    is_marked_for,
     tally,
     title_duplicates,
 )
@@ -104,7 +104,8 @@ def _evaluate_body(ctx: _Context, rules: BodyRules, held: list[HeldType]) -> _Bo
         membership_month=ctx.person.aapc_membership_month,
         official=[c for c in ctx.person.official_cycles if c.body.upper() == rules.body.upper()],
     )
-    marked = [a for a in ctx.stored if is_marked_for(rules.body, a)]
+    marker = MARKED_FOR.get(rules.body)
+    marked = [] if marker is None else [a for a in ctx.stored if marker(a)]
     reasons = _exclusion_reasons(rules, marked, first_certification, ctx.title_duplicates)
     requirements = [cycle_requirement(rules, held, span) for span in spans]
     counted, _ = allocate(spans, requirements, rules, [a for a in marked if a.id not in reasons])

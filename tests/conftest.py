@@ -85,8 +85,9 @@ def pytest_runtest_setup(item):
 
 def pytest_collection_finish(session):
     """Say which real services this run uses (printed even under -q, unlike the header)."""
+    # Host, port and database only: never print credentials.
     database = os.environ.get("DATABASE_URL", "").rsplit("@", 1)[-1]
-    redis_url = os.environ.get("REDIS_URL", "").rsplit("@", 1)[-1]
+    redis_url = os.environ.get("REDIS_URL", "").split("://", 1)[-1].rsplit("@", 1)[-1]
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is None:
         return

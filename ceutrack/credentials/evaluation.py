@@ -9,14 +9,15 @@ constant number of queries whatever the number of activities or people.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
 from django.conf import settings
 from django.db.models import Model, QuerySet
+from django.db.models.sql.constants import MULTI
 
 from ceutrack import rules
 from ceutrack.accounts.models import User
@@ -29,8 +30,8 @@ from ceutrack.credentials.models import (
     OfficialCycle,
 )
 
-# Only what the engine reads, fetched as named tuples: building thousands of model
-# instances costs more than evaluating them.
+# Only what the engine reads, fetched as tuples: building thousands of model instances
+# costs more than evaluating them.
 ACTIVITY_FIELDS = (
     "pk",
     "user_id",
@@ -82,9 +83,28 @@ def load_catalog() -> rules.Catalog:
     DEFAULT_CATALOG and rows added later come last. Apprentice-removal thresholds and unit
     limits are not stored and keep the engine's defaults.
     """
-    credentials = tuple(_credential_type(row) for row in CredentialType.objects.order_by("id"))
-    bodies = tuple(_body_rules(row) for row in BodyRule.objects.order_by("id"))
-    return replace(rules.DEFAULT_CATALOG, credentials=credentials, bodies=bodies)
+    # The rows are read every time, so an edit (admin, shell, another process) shows at
+    # once; only the conversion of rows seen before is skipped.
+    credential_rows = tuple(
+        CredentialType.objects.order_by("id").values_list(*_CREDENTIAL_FIELDS, named=True)
+    )
+    body_rows = tuple(BodyRule.objects.order_by("id").values_list(*_BODY_FIELDS, named=True))
+    key = (credential_rows, body_rows)
+    catalog = _catalogs.get(key)
+    if catalog is None:
+        catalog = replace(
+            rules.DEFAULT_CATALOG,
+            credentials=tuple(_credential_type(row) for row in credential_rows),
+            bodies=tuple(_body_rules(row) for row in body_rows),
+        )
+        _catalogs.clear()  # only the latest catalog is worth keeping
+        _catalogs[key] = catalog
+    return catalog
+
+
+_CREDENTIAL_FIELDS = tuple(f.name for f in fields(rules.CredentialType))
+_BODY_FIELDS = tuple(f.name for f in fields(rules.BodyRules))
+_catalogs: dict[tuple[tuple[Any, ...], tuple[Any, ...]], rules.Catalog] = {}
 
 
 def thresholds_from_settings() -> rules.Thresholds:
@@ -109,7 +129,7 @@ def _optional_units(value: Decimal | None) -> Decimal | None:
     return None if value is None else _units(value)
 
 
-def _credential_type(row: CredentialType) -> rules.CredentialType:
+def _credential_type(row: Any) -> rules.CredentialType:  # a values_list named row
     return rules.CredentialType(
         code=row.code,
         name=row.name,
@@ -123,7 +143,7 @@ def _credential_type(row: CredentialType) -> rules.CredentialType:
     )
 
 
-def _body_rules(row: BodyRule) -> rules.BodyRules:
+def _body_rules(row: Any) -> rules.BodyRules:  # a values_list named row
     return rules.BodyRules(
         body=row.body,
         name=row.name,
@@ -161,12 +181,29 @@ def person_input(
     """The engine's input for one person from their rows (no queries when each credential's
     credential_type is already loaded). Rows are put in entry order, which the engine's
     duplicate and apprentice rules depend on."""
+    return _person_input(
+        user,
+        credentials=credentials,
+        official_cycles=official_cycles,
+        evidence=evidence,
+        activities=tuple(_activity(a) for a in sorted(activities, key=_entry_order)),
+    )
+
+
+def _person_input(
+    user: PersonRow,
+    *,
+    credentials: Iterable[Credential],
+    official_cycles: Iterable[OfficialCycle],
+    evidence: ApprenticeEvidence | None,
+    activities: tuple[rules.Activity, ...],
+) -> rules.PersonInput:
     held = sorted(credentials, key=lambda c: (c.earned_on, *_entry_order(c)))
     return rules.PersonInput(
         credentials=tuple(
             rules.HeldCredential(code=c.credential_type.code, earned_on=c.earned_on) for c in held
         ),
-        activities=tuple(_activity(a) for a in sorted(activities, key=_entry_order)),
+        activities=activities,
         official_cycles=tuple(
             rules.OfficialCycle(
                 body=c.body, start=c.start, end=c.end, required=_optional_units(c.required)
@@ -209,7 +246,8 @@ class _Rows:
     credentials: list[Credential] = field(default_factory=list)
     official_cycles: list[OfficialCycle] = field(default_factory=list)
     evidence: ApprenticeEvidence | None = None
-    activities: list[ActivityRow] = field(default_factory=list)
+    # Already engine activities, in entry order (the query orders by id).
+    activities: list[rules.Activity] = field(default_factory=list)
 
 
 def _rows_by_user(**user_filter: Any) -> dict[int, _Rows]:
@@ -225,13 +263,93 @@ def _rows_by_user(**user_filter: Any) -> dict[int, _Rows]:
         grouped[cycle.user_id].official_cycles.append(cycle)
     for evidence in ApprenticeEvidence.objects.filter(**user_filter):
         grouped[evidence.user_id].evidence = evidence
-    for activity in (
+    activities = (
         Activity.objects.filter(**user_filter)
         .order_by("user_id", "id")
-        .values_list(*ACTIVITY_FIELDS, named=True)
-    ):
-        grouped[activity.user_id].activities.append(activity)
+        .values_list(*ACTIVITY_FIELDS)
+    )
+    units = _Memo(_units)
+    for (
+        pk,
+        user_id,
+        title,
+        provider,
+        completed_on,
+        raw_units,
+        kind,
+        aapc,
+        aapc_index,
+        topic,
+        ahima,
+        ahima_domain,
+        ahima_sourced,
+    ) in _converted_rows(activities):
+        grouped[user_id].activities.append(
+            rules.Activity(
+                id=str(pk),
+                completed_on=completed_on,
+                units=units(raw_units),
+                title=title,
+                provider=provider,
+                kind=kind,
+                aapc=aapc,
+                aapc_index=aapc_index,
+                topic=topic or None,
+                ahima=ahima,
+                ahima_domain=ahima_domain,
+                ahima_sourced=ahima_sourced,
+            )
+        )
     return grouped
+
+
+class _Memo:
+    """A one-argument function remembered per distinct argument (and its type, so that
+    1 and 1.0 or True are not confused)."""
+
+    def __init__(self, function: Callable[[Any], Any]) -> None:
+        self.function = function
+        self.results: dict[tuple[type, Hashable], Any] = {}
+
+    def __call__(self, value: Any) -> Any:
+        key = (type(value), value)
+        try:
+            return self.results[key]
+        except KeyError:
+            result = self.results[key] = self.function(value)
+            return result
+
+
+def _converted_rows(queryset: QuerySet[Any]) -> Iterator[tuple[Any, ...]]:
+    """The rows of a values_list() queryset, as Django would return them, with each
+    database converter (SQLite's text to date, number to Decimal, 0/1 to bool) run once per
+    distinct raw value instead of once per row: the same few dates, units and flags repeat
+    across thousands of activities, and the converters were an eighth of an evaluation."""
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    rows = [row for chunk in compiler.execute_sql(MULTI) for row in chunk]
+    if not rows:
+        return iter(())
+    columns = [s[0] for s in compiler.select[0 : compiler.col_count]]
+    converters = compiler.get_converters(columns)
+    if not converters:
+        return map(tuple, rows)
+    memos = {
+        position: _Memo(_chain(functions, expression, compiler.connection))
+        for position, (functions, expression) in converters.items()
+    }
+    return (
+        tuple(memos[i](value) if i in memos else value for i, value in enumerate(row))
+        for row in rows
+    )
+
+
+def _chain(functions: list[Any], expression: Any, connection: Any) -> Callable[[Any], Any]:
+    def convert(value: Any) -> Any:
+        for function in functions:
+            value = function(value, expression, connection)
+        return value
+
+    return convert
 
 
 def _evaluate(
@@ -242,12 +360,12 @@ def _evaluate(
     catalog: rules.Catalog,
     thresholds: rules.Thresholds,
 ) -> rules.Evaluation:
-    person = person_input(
+    person = _person_input(
         user,
         credentials=rows.credentials,
         official_cycles=rows.official_cycles,
         evidence=rows.evidence,
-        activities=rows.activities,
+        activities=tuple(rows.activities),
     )
     return rules.evaluate(person, today=today, catalog=catalog, thresholds=thresholds)
 

@@ -320,27 +320,26 @@ class _Memo:
             return result
 
 
-def _converted_rows(queryset: QuerySet[Any]) -> Iterator[tuple[Any, ...]]:
-    """The rows of a values_list() queryset, as Django would return them, with each
-    database converter (SQLite's text to date, number to Decimal, 0/1 to bool) run once per
-    distinct raw value instead of once per row: the same few dates, units and flags repeat
-    across thousands of activities, and the converters were an eighth of an evaluation."""
+def _converted_rows(queryset: QuerySet[Any]) -> Iterator[list[Any]]:
+    """The rows of a values_list() queryset, as Django would return them (as lists), with
+    each database converter (SQLite's text to date, number to Decimal, 0/1 to bool) run
+    once per distinct raw value instead of once per row: the same few dates, units and
+    flags repeat across thousands of activities, and the converters were an eighth of an
+    evaluation."""
     compiler = queryset.query.get_compiler(using=queryset.db)
     rows = [row for chunk in compiler.execute_sql(MULTI) for row in chunk]
     if not rows:
-        return iter(())
+        return
     columns = [s[0] for s in compiler.select[0 : compiler.col_count]]
-    converters = compiler.get_converters(columns)
-    if not converters:
-        return map(tuple, rows)
-    memos = {
-        position: _Memo(_chain(functions, expression, compiler.connection))
-        for position, (functions, expression) in converters.items()
-    }
-    return (
-        tuple(memos[i](value) if i in memos else value for i, value in enumerate(row))
-        for row in rows
-    )
+    plan = [
+        (position, _Memo(_chain(functions, expression, compiler.connection)))
+        for position, (functions, expression) in compiler.get_converters(columns).items()
+    ]
+    for row in rows:
+        values = list(row)
+        for position, convert in plan:
+            values[position] = convert(values[position])
+        yield values
 
 
 def _chain(functions: list[Any], expression: Any, connection: Any) -> Callable[[Any], Any]:

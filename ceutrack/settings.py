@@ -231,10 +231,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "ceutrack.reminders.tasks.send_weekly_digests",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
     },
-    # Hourly, because each person's day turns over at their own local midnight.
+    # Every 15 minutes, just after each zone's local midnight (some zones turn at :30/:45),
+    # so a dashboard rarely has to recompute a whole time zone's staff itself.
     "refresh-compliance-summaries": {
         "task": "ceutrack.organizations.tasks.refresh_stale_summaries",
-        "schedule": crontab(minute=5),
+        "schedule": crontab(minute="1,16,31,46"),
     },
 }
 

@@ -62,10 +62,15 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Rate-limit counters live in the cache (Redis under `make test`): start every test clean."""
+def _empty_cache(settings):
+    """allauth's rate-limit counters live in the cache: each test gets an empty in-memory one.
+    Never a flush of the configured cache: under `make test` that is the Redis that also
+    carries the Celery test's messages (and another xdist worker's)."""
     from django.core.cache import cache
 
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}
+    }
     cache.clear()
 
 

@@ -181,43 +181,32 @@ def person_input(
     """The engine's input for one person from their rows (no queries when each credential's
     credential_type is already loaded). Rows are put in entry order, which the engine's
     duplicate and apprentice rules depend on."""
-    return _person_input(
-        user,
-        credentials=credentials,
-        official_cycles=official_cycles,
-        evidence=evidence,
-        activities=tuple(_activity(a) for a in sorted(activities, key=_entry_order)),
-    )
-
-
-def _person_input(
-    user: PersonRow,
-    *,
-    credentials: Iterable[Credential],
-    official_cycles: Iterable[OfficialCycle],
-    evidence: ApprenticeEvidence | None,
-    activities: tuple[rules.Activity, ...],
-) -> rules.PersonInput:
     held = sorted(credentials, key=lambda c: (c.earned_on, *_entry_order(c)))
     return rules.PersonInput(
         credentials=tuple(
             rules.HeldCredential(code=c.credential_type.code, earned_on=c.earned_on) for c in held
         ),
-        activities=activities,
+        activities=tuple(_activity(a) for a in sorted(activities, key=_entry_order)),
         official_cycles=tuple(
-            rules.OfficialCycle(
-                body=c.body, start=c.start, end=c.end, required=_optional_units(c.required)
-            )
+            _official_cycle(c)
             for c in sorted(official_cycles, key=lambda c: (c.start, *_entry_order(c)))
         ),
         aapc_membership_month=user.aapc_membership_month,
-        apprentice_evidence=None
-        if evidence is None
-        else rules.ApprenticeEvidence(
-            experience_months=evidence.experience_months,
-            course_contact_hours=_units(evidence.course_contact_hours),
-            practicode=evidence.practicode,
-        ),
+        apprentice_evidence=None if evidence is None else _evidence(evidence),
+    )
+
+
+def _official_cycle(row: OfficialCycle) -> rules.OfficialCycle:
+    return rules.OfficialCycle(
+        body=row.body, start=row.start, end=row.end, required=_optional_units(row.required)
+    )
+
+
+def _evidence(row: ApprenticeEvidence) -> rules.ApprenticeEvidence:
+    return rules.ApprenticeEvidence(
+        experience_months=row.experience_months,
+        course_contact_hours=_units(row.course_contact_hours),
+        practicode=row.practicode,
     )
 
 
@@ -243,26 +232,29 @@ def _activity(row: ActivityRow) -> rules.Activity:
 
 @dataclass
 class _Rows:
-    credentials: list[Credential] = field(default_factory=list)
-    official_cycles: list[OfficialCycle] = field(default_factory=list)
-    evidence: ApprenticeEvidence | None = None
-    # Already engine activities, in entry order (the query orders by id).
+    """One person's rows as engine inputs, each list in the order person_input would give
+    (the queries sort the same way)."""
+
+    credentials: list[rules.HeldCredential] = field(default_factory=list)
+    official_cycles: list[rules.OfficialCycle] = field(default_factory=list)
+    evidence: rules.ApprenticeEvidence | None = None
     activities: list[rules.Activity] = field(default_factory=list)
 
 
 def _rows_by_user(**user_filter: Any) -> dict[int, _Rows]:
     """Every row the engine needs, one query per table, grouped by user id in Python."""
     grouped: defaultdict[int, _Rows] = defaultdict(_Rows)
-    for credential in (
+    credentials = (
         Credential.objects.filter(**user_filter)
-        .select_related("credential_type")
         .order_by("earned_on", "id")
-    ):
-        grouped[credential.user_id].credentials.append(credential)
+        .values_list("user_id", "credential_type__code", "earned_on")
+    )
+    for user_id, code, earned_on in _converted_rows(credentials):
+        grouped[user_id].credentials.append(rules.HeldCredential(code=code, earned_on=earned_on))
     for cycle in OfficialCycle.objects.filter(**user_filter).order_by("start", "id"):
-        grouped[cycle.user_id].official_cycles.append(cycle)
+        grouped[cycle.user_id].official_cycles.append(_official_cycle(cycle))
     for evidence in ApprenticeEvidence.objects.filter(**user_filter):
-        grouped[evidence.user_id].evidence = evidence
+        grouped[evidence.user_id].evidence = _evidence(evidence)
     activities = (
         Activity.objects.filter(**user_filter)
         .order_by("user_id", "id")
@@ -359,12 +351,12 @@ def _evaluate(
     catalog: rules.Catalog,
     thresholds: rules.Thresholds,
 ) -> rules.Evaluation:
-    person = _person_input(
-        user,
-        credentials=rows.credentials,
-        official_cycles=rows.official_cycles,
-        evidence=rows.evidence,
+    person = rules.PersonInput(
+        credentials=tuple(rows.credentials),
         activities=tuple(rows.activities),
+        official_cycles=tuple(rows.official_cycles),
+        aapc_membership_month=user.aapc_membership_month,
+        apprentice_evidence=rows.evidence,
     )
     return rules.evaluate(person, today=today, catalog=catalog, thresholds=thresholds)
 

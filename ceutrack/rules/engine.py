@@ -107,7 +107,7 @@ def _evaluate_body(ctx: _Context, rules: BodyRules, held: list[HeldType]) -> _Bo
     marker = MARKED_FOR.get(rules.body)
     marked = [] if marker is None else [a for a in ctx.stored if marker(a)]
     reasons = _exclusion_reasons(rules, marked, first_certification, ctx.title_duplicates)
-    requirements = [cycle_requirement(rules, held, span) for span in spans]
+    requirements = _requirements(rules, held, spans)
     counted, _ = allocate(spans, requirements, rules, [a for a in marked if a.id not in reasons])
     cycles = [
         _cycle_result(rules, span, requirement, activities, ctx)
@@ -143,6 +143,30 @@ def _evaluate_body(ctx: _Context, rules: BodyRules, held: list[HeldType]) -> _Bo
             for a in marked
         ],
     )
+
+
+def _requirements(
+    rules: BodyRules, held: Sequence[HeldType], spans: Sequence[CycleSpan]
+) -> list[Requirement]:
+    """cycle_requirement for each span, computed once for spans that share every input it
+    reads: after the first cycle most spans differ only in their dates."""
+    known: dict[tuple[object, ...], Requirement] = {}
+    requirements = []
+    for span in spans:
+        if span.official:  # its own required units (36 and 36.0 must not share a result)
+            requirements.append(cycle_requirement(rules, held, span))
+            continue
+        key = (
+            tuple(h.earned_on <= span.start for h in held),
+            span.prorate_months,
+            rules.sourced_from is not None and span.start >= rules.sourced_from,
+            rules.self_review_until is not None and rules.self_review_until >= span.end,
+        )
+        requirement = known.get(key)
+        if requirement is None:
+            requirement = known[key] = cycle_requirement(rules, held, span)
+        requirements.append(requirement)
+    return requirements
 
 
 def _apprentice(ctx: _Context, held: Sequence[HeldType]) -> ApprenticeStatus | None:

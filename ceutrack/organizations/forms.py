@@ -29,7 +29,7 @@ class InviteForm(forms.Form):
         "semicolons, spaces or new lines).",
     )
     role = forms.ChoiceField(
-        choices=[(Role.MEMBER, "Staff member (shares their CEU records, with consent)")],
+        choices=[(Role.MEMBER, "Staff member (shares CEU records, with consent)")],
         initial=Role.MEMBER,
     )
     team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False)
@@ -39,13 +39,14 @@ class InviteForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         roles = [
-            (Role.MEMBER, "Staff member (shares their CEU records, with consent)"),
+            (Role.MEMBER, "Staff member (shares CEU records, with consent)"),
             (Role.MANAGER, "Manager (views staff compliance)"),
         ]
         if can_grant_admin:
             roles.append((Role.ADMIN, "Admin (manages people and invitations)"))
         self.fields["role"].choices = roles
         self.fields["team"].queryset = organization.teams.all()
+        self.fields["team"].empty_label = "No team"
         self.invalid: list[str] = []
         self.duplicates: list[str] = []
 

@@ -3,6 +3,7 @@ self-reviews."""
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -40,7 +41,15 @@ def ceil_to_half(value: Decimal | Fraction) -> Decimal:
 
 def prorate(full: Decimal, months: int, cycle_months: int) -> Decimal:
     """First-cycle share: min(full, ceil_to_half(full * months / cycle_months))."""
-    return min(full, ceil_to_half(Fraction(full) * months / cycle_months))
+    # Every first cycle needs one, and the exact Fraction arithmetic is slow; str(full)
+    # keeps 36 and 36.0 apart, since `full` itself may be the answer.
+    return _prorate(str(full), months, cycle_months)
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _prorate(full: str, months: int, cycle_months: int) -> Decimal:
+    value = Decimal(full)
+    return min(value, ceil_to_half(Fraction(value) * months / cycle_months))
 
 
 def counted_types(types: Sequence[CredentialType]) -> list[CredentialType]:

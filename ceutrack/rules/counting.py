@@ -204,13 +204,12 @@ def allocate(
     carry = rules.renewal_month_carry
     for activity in eligible:
         day = activity.completed_on
-        k = next((i for i, (start, end) in enumerate(bounds) if start <= day <= end), None)
-        if k is None:
-            outside.append(activity)
-        elif carry and day >= renewal_starts[k]:
-            renewal[k].append(activity)
+        for k, (start, end) in enumerate(bounds):  # the first span containing the day
+            if start <= day <= end:
+                (renewal if carry and day >= renewal_starts[k] else plain)[k].append(activity)
+                break
         else:
-            plain[k].append(activity)
+            outside.append(activity)
     position = {a.id: i for i, a in enumerate(eligible)}
 
     def order(a: Activity) -> tuple[date, int]:

@@ -4,8 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 unset DATABASE_URL REDIS_URL CEUTRACK_SERVICES
+# Two workers (or up to 4 on bigger machines); a test file stays on one worker so its
+# module fixtures run once. PYTEST_ARGS="-n 0 ..." runs in a single process.
+XDIST="-n auto --maxprocesses 4 --dist loadfile"
 set +e
-.venv/bin/python -m pytest -rfEs "${@:-tests}"
+.venv/bin/python -m pytest -rfEs $XDIST "${@:-tests}"
 status=$?
 set -e
 if [ "$status" = 5 ]; then

@@ -154,8 +154,11 @@ check "docker-compose.yml against the compose spec" \
     $VENV/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 
 say "pytest (unit, integration, browser)"
+# Two workers (or up to 4 on bigger machines); a test file stays on one worker so its
+# module fixtures run once. PYTEST_ARGS="-n 0 ..." runs in a single process.
+XDIST="-n auto --maxprocesses 4 --dist loadfile"
 set +e
-$PY -m pytest -rfEs "${@:-tests}"
+$PY -m pytest -rfEs $XDIST "${@:-tests}"
 status=$?
 set -e
 if [ "$status" = 5 ]; then

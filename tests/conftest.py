@@ -88,8 +88,11 @@ def pytest_runtest_setup(item):
     pytest.skip(reason)
 
 
-def pytest_collection_finish(session):
-    """Say which real services this run uses (printed even under -q, unlike the header)."""
+def pytest_sessionstart(session):
+    """Say which real services this run uses (printed even under -q and xdist, unlike the
+    report header)."""
+    if hasattr(session.config, "workerinput"):
+        return  # an xdist worker: the controller prints it once
     # Host, port and database only: never print credentials.
     database = os.environ.get("DATABASE_URL", "").rsplit("@", 1)[-1]
     redis_url = os.environ.get("REDIS_URL", "").split("://", 1)[-1].rsplit("@", 1)[-1]

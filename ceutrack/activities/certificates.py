@@ -4,6 +4,8 @@ Access control is the caller's job: `serve_certificate` is handed an activity th
 already fetched through an access helper (the owner now, a consented manager later).
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -107,6 +109,21 @@ def serve_certificate(activity: Activity) -> FileResponse:
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+@contextmanager
+def discard_upload_on_failure(activity: Activity) -> Iterator[None]:
+    """Wrap the transaction that saves `activity` (after its upload is attached): if anything
+    fails, even the commit, the file save() stored is deleted, since files don't roll back.
+    A file the row already had, or one adopted from a pending upload, is never touched."""
+    certificate = activity.certificate
+    uploading = bool(certificate) and not certificate._committed
+    try:
+        yield
+    except BaseException:
+        if uploading and activity.certificate._committed:
+            private_storage.delete(activity.certificate.name)
+        raise
 
 
 def remove_after_commit(name: str) -> None:

@@ -22,7 +22,12 @@ from django.views.decorators.http import require_GET, require_POST
 from ceutrack.accounts.models import User
 from ceutrack.activities import auditpack, csvio
 from ceutrack.activities.calendar import build_calendar, feed_for, regenerate_token
-from ceutrack.activities.certificates import check_upload, remove_after_commit, serve_certificate
+from ceutrack.activities.certificates import (
+    check_upload,
+    discard_upload_on_failure,
+    remove_after_commit,
+    serve_certificate,
+)
 from ceutrack.activities.forms import ActivityForm
 from ceutrack.activities.listing import ActivityFilterForm, cycle_choices, filter_activities
 from ceutrack.activities.models import Activity, AuditPack, CalendarFeed, PendingCertificate
@@ -325,18 +330,20 @@ def certificate_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         f"Leave empty to keep {pending.original_name}. " + form.fields["certificate_file"].help_text
     )
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            activity = form.save(commit=False)
-            if form.cleaned_data.get("certificate_file"):
-                form.apply_certificate(activity)
-                remove_after_commit(pending.file.name)
-            else:
-                # The stored file simply changes owner: no copy, nothing left behind.
-                activity.certificate.name = pending.file.name
-                activity.certificate_name = pending.original_name
-                activity.certificate_type = pending.content_type
+        activity = form.save(commit=False)
+        replacing = bool(form.cleaned_data.get("certificate_file"))
+        if replacing:
+            form.apply_certificate(activity)
+        else:
+            # The stored file simply changes owner: no copy, nothing left behind.
+            activity.certificate.name = pending.file.name
+            activity.certificate_name = pending.original_name
+            activity.certificate_type = pending.content_type
+        with discard_upload_on_failure(activity), transaction.atomic():
             activity.save()
             pending.delete()
+            if replacing:
+                remove_after_commit(pending.file.name)
         for warning in form.duplicate_warnings():
             messages.warning(request, warning)
         messages.success(request, f"“{activity.title}” was logged.")

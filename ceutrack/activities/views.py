@@ -13,10 +13,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from ceutrack.accounts.models import User
-from ceutrack.activities.certificates import remove_after_commit, serve_certificate
+from ceutrack.activities.certificates import (
+    discard_upload_on_failure,
+    remove_after_commit,
+    serve_certificate,
+)
 from ceutrack.activities.forms import ActivityForm
 from ceutrack.activities.listing import ActivityFilterForm, describe_rows, filter_activities
-from ceutrack.activities.models import Activity, private_storage
+from ceutrack.activities.models import Activity
 from ceutrack.credentials.evaluation import evaluate_person
 
 PAGE_SIZE = 25
@@ -49,16 +53,10 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 
 def _save(request: HttpRequest, form: ActivityForm) -> Activity:
     """Save the row and its file together; the replaced file goes only once the row commits."""
-    with transaction.atomic():
-        activity = form.save(commit=False)
-        replaced = form.apply_certificate(activity)
-        try:
-            activity.save()
-        except Exception:
-            # The new file was written by save(); don't leave it behind a failed row.
-            if activity.certificate and activity.certificate.name != replaced:
-                private_storage.delete(activity.certificate.name)
-            raise
+    activity = form.save(commit=False)
+    replaced = form.apply_certificate(activity)
+    with discard_upload_on_failure(activity), transaction.atomic():
+        activity.save()
         remove_after_commit(replaced)
     for warning in form.duplicate_warnings():
         messages.warning(request, warning)

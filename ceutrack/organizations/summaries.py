@@ -203,9 +203,10 @@ def _pending_ids() -> set[int]:
 
 
 def queue_refresh(user_id: int) -> None:
-    """Refresh this person's summary once the current transaction commits."""
+    """Refresh this person's summary once the current transaction commits. Robust: the
+    change is committed by then, so a failed refresh must not turn it into an error page."""
     _pending_ids().add(user_id)
-    transaction.on_commit(_flush)
+    transaction.on_commit(_flush, robust=True)
 
 
 def _flush() -> None:
@@ -214,7 +215,14 @@ def _flush() -> None:
         return
     batch = set(ids)
     ids.clear()
-    refresh_tracked(batch)
+    try:
+        refresh_tracked(batch)
+    except Exception:
+        # The inputs changed and the verdict could not follow: mark the rows past their
+        # day, so the next dashboard read (or the beat sweep) recomputes them instead of
+        # showing the old verdict as current until midnight.
+        ComplianceSummary.objects.filter(user_id__in=batch).update(valid_until=timezone.now())
+        raise
 
 
 def refresh_tracked(user_ids: Iterable[int]) -> int:

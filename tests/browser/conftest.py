@@ -8,6 +8,8 @@ Fixtures for every browser test:
 - `verified_user(**fields)`: a user whose email allauth treats as confirmed, so they may log in.
 - `email_link(to=..., path=...)`: the first link in the last email sent to `to` whose path
   starts with `path`.
+- `screenshot(page, name)`: keeps a full-page PNG of a key page of a journey as a test
+  artefact, test-results/screenshots/<name>.png (gitignored).
 A failing test leaves screenshots of its pages under test-results/.
 """
 
@@ -43,6 +45,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PASSWORD = "correct-horse-battery-staple"  # UserFactory's password
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
 
 
 def pytest_configure(config):
@@ -169,3 +172,15 @@ def email_link(mailoutbox) -> Callable[..., str]:
         return matching[0]
 
     return find
+
+
+@pytest.fixture(scope="session")
+def screenshot() -> Callable[..., Path]:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name: str) -> Path:
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take

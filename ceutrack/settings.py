@@ -243,6 +243,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 # --- Employers (organizations app).
 INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=14)
 NUDGE_INTERVAL_HOURS = env.int("NUDGE_INTERVAL_HOURS", default=24)
+# Invitation emails per clock hour, per organization and per inviter (anti-spam); one full
+# invite form (200 addresses) fits.
+INVITATIONS_PER_HOUR = env.int("INVITATIONS_PER_HOUR", default=200)
 
 # --- Reminder outbox (ceutrack.reminders): retries with exponential backoff, then `failed`;
 # a row left `sending` longer than the claim timeout (a killed worker) goes back to pending.

@@ -18,7 +18,7 @@ from ceutrack.activities.certificates import serve_certificate
 from ceutrack.activities.models import Activity
 from ceutrack.activities.presenters import present_body
 from ceutrack.credentials.evaluation import evaluate_person
-from ceutrack.organizations import access, services
+from ceutrack.organizations import access, ratelimit, services
 from ceutrack.organizations.dashboard import (
     ROW_COLUMNS,
     CountedPaginator,
@@ -291,16 +291,25 @@ def invitations(request: HttpRequest, slug: str) -> HttpResponse:
         organization=organization,
         can_grant_admin=membership.role == Role.OWNER,
     )
+    status = 200
     if request.method == "POST" and form.is_valid():
-        result = services.invite_people(
-            organization=organization,
-            emails_to_invite=form.cleaned_data["emails"],
-            role=form.cleaned_data["role"],
-            team=form.cleaned_data["team"],
-            invited_by=request.user,
+        refusal = ratelimit.reserve_invitations(
+            organization_id=organization.pk,
+            inviter_id=request.user.pk,
+            count=len(form.cleaned_data["emails"]),
         )
-        _report_invites(request, result, invalid=form.invalid, duplicates=form.duplicates)
-        return redirect("organizations:invitations", organization.slug)
+        if refusal is None:
+            result = services.invite_people(
+                organization=organization,
+                emails_to_invite=form.cleaned_data["emails"],
+                role=form.cleaned_data["role"],
+                team=form.cleaned_data["team"],
+                invited_by=request.user,
+            )
+            _report_invites(request, result, invalid=form.invalid, duplicates=form.duplicates)
+            return redirect("organizations:invitations", organization.slug)
+        form.add_error("emails", refusal)
+        status = 429
     now = timezone.now()
     listing = Invitation.objects.filter(organization=organization).select_related(
         "team", "invited_by"
@@ -324,7 +333,7 @@ def invitations(request: HttpRequest, slug: str) -> HttpResponse:
         "state": state,
         "expiry_days": settings.INVITATION_EXPIRY_DAYS,
     }
-    return render(request, "organizations/invitations.html", context)
+    return render(request, "organizations/invitations.html", context, status=status)
 
 
 def _report_invites(
@@ -367,6 +376,10 @@ def invitation_resend(request: HttpRequest, slug: str, invitation_id: int) -> Ht
         .exists()
     ):
         messages.info(request, f"{invitation.email} has a newer invitation: resend that one.")
+    elif refusal := ratelimit.reserve_invitations(
+        organization_id=organization.pk, inviter_id=request.user.pk, count=1
+    ):
+        messages.error(request, refusal)
     else:
         services.resend_invitation(invitation)
         messages.success(request, f"The invitation to {invitation.email} was sent again.")

@@ -1,11 +1,9 @@
 """The Django adapter: rows in, the engine's evaluation out, in a constant number of queries."""
 
 import json
-import os
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -45,13 +43,11 @@ from tests.factories import (
     UserFactory,
     credential_type,
 )
+from tests.scenario_files import scenarios_dir
 
 pytestmark = pytest.mark.django_db
 
-SCENARIOS = Path(
-    os.environ.get("CEUTRACK_SCENARIOS_DIR")
-    or Path(__file__).resolve().parents[4] / "shared" / "scenarios"
-)
+SCENARIOS = scenarios_dir()
 ON_TRACK_DAY = date(2025, 6, 30)
 
 

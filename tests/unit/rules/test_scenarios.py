@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 import pytest
 
 from ceutrack.rules import evaluate
 from ceutrack.rules.__main__ import main
 from ceutrack.rules.scenario import load_scenario, to_json
+from tests.scenario_files import scenarios_dir
 
-REPO = Path(__file__).resolve().parents[3]
-SCENARIOS = Path(os.environ.get("CEUTRACK_SCENARIOS_DIR") or REPO.parent / "shared" / "scenarios")
+SCENARIOS = scenarios_dir()
 
 
 def _scenario_names() -> list[str]:

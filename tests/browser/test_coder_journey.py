@@ -1,9 +1,13 @@
-"""A new coder signs up, adds a CPC and a CCS, logs two activities (one with a PDF
-certificate), sees the engine's figures on the dashboard and downloads the certificate;
-another coder's certificate URL gives 404."""
+"""A new coder's first week: signs up, adds a CPC and a CCS, logs two activities (one with a
+PDF certificate), sees the engine's figures on the dashboard, downloads the certificate and
+the AAPC audit pack holding it; another coder's certificate URL gives 404."""
 
+import io
+import re
+import zipfile
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from django.core.files.base import ContentFile
 from fpdf import FPDF
@@ -74,7 +78,7 @@ def _log_activity(page, *, title, provider, completed_on, units, body, extra=Non
 
 
 def test_a_new_coder_keeps_a_record_and_sees_the_engine_figures(
-    page, new_context, login, email_link, tmp_path
+    page, new_context, login, email_link, tmp_path, screenshot
 ):
     coder = _sign_up(page, new_context, login, email_link, email="riley@example.com")
     user = User.objects.get(email="riley@example.com")
@@ -83,6 +87,7 @@ def test_a_new_coder_keeps_a_record_and_sees_the_engine_figures(
     # A new coder is told to add a credential first.
     coder.goto("/")
     expect(coder.get_by_role("heading", name="Add your first credential")).to_be_visible()
+    screenshot(coder, "coder-1-first-dashboard")
     coder.get_by_role("link", name="Add your first credential").click()
     _add_credential(coder, "CPC", today - timedelta(days=200))
     coder.goto("/credentials/add/")
@@ -134,6 +139,7 @@ def test_a_new_coder_keeps_a_record_and_sees_the_engine_figures(
         expect(card.get_by_role("img")).to_have_count(1)
     assert evaluation.body("AAPC").current.earned == Decimal("1.5")
     assert evaluation.body("AHIMA").current.earned == Decimal(6)
+    screenshot(coder, "coder-2-dashboard")
 
     # The certificate comes back as the uploaded PDF, as a download.
     coder.goto("/activities/")
@@ -153,3 +159,13 @@ def test_a_new_coder_keeps_a_record_and_sees_the_engine_figures(
     assert response.status == 404
     own = Activity.objects.get(user=user, title="E/M documentation webinar")
     assert coder.request.get(f"/activities/{own.pk}/certificate/").status == 200
+
+    # The audit pack for the AAPC cycle carries the certificate and a summary.
+    coder.goto("/activities/records/")
+    screenshot(coder, "coder-3-records")
+    with coder.expect_download() as download_info:
+        coder.get_by_role("button", name=re.compile("^Download AAPC audit pack")).click()
+    pack = zipfile.ZipFile(io.BytesIO(Path(download_info.value.path()).read_bytes()))
+    assert "summary.pdf" in pack.namelist()
+    (copy,) = [name for name in pack.namelist() if name.startswith("certificates/")]
+    assert pack.read(copy) == certificate.read_bytes()

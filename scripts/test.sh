@@ -150,6 +150,8 @@ check() {
 check "ruff check" $VENV/bin/ruff check ceutrack tests
 check "ruff format --check" $VENV/bin/ruff format --check ceutrack tests
 check "mypy (strict on ceutrack/rules)" $VENV/bin/mypy
+check "bandit (no high-severity findings)" \
+    $VENV/bin/bandit -q -c pyproject.toml -r ceutrack -lll
 check "docker-compose.yml against the compose spec" \
     $VENV/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 
@@ -176,4 +178,4 @@ if [ ${#failed[@]} -gt 0 ]; then
     echo >&2
     exit 1
 fi
-echo "make test passed: ruff, mypy, compose schema and pytest."
+echo "make test passed: ruff, mypy, bandit, compose schema and pytest."

@@ -306,6 +306,24 @@ def test_it_answers_404_when_another_user_asks_for_an_owners_object(client, worl
     assert answers == {name: 404 for name, _ in entries(OWNER)}
 
 
+def test_it_answers_404_to_another_users_post_and_changes_nothing(client, world):
+    """Edits and deletions too: a POST with the owner's ids is refused before any change."""
+    client.force_login(world.intruder)
+    answers = {
+        name: client.post(url_of(name, access, world), {"title": "Taken over"}).status_code
+        for name, access in entries(OWNER)
+    }
+
+    # 405: a GET-only view refuses the method before looking anything up, for any id.
+    assert {name: code for name, code in answers.items() if code not in {404, 405}} == {}
+    assert {answers[name] for name in ("credentials:edit", "activities:delete")} == {404}
+    for kept in [world.credential, world.cycle, world.activity, world.pack, world.pending]:
+        assert type(kept).objects.filter(pk=kept.pk).exists()
+    world.activity.refresh_from_db()
+    assert world.activity.title != "Taken over"
+    assert world.activity.certificate
+
+
 def test_it_lets_the_owner_reach_their_own_object(client, world):
     """Proves the ids above are real, so the intruder's 404 is about access, not a typo.
     POST-only URLs are tried with GET to leave the object in place: 405 means it was routed."""

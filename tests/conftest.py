@@ -74,6 +74,31 @@ def _empty_cache(settings):
     cache.clear()
 
 
+def _used_serialized_rollback(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("serialized_rollback"):
+        return True
+    return "django_db_serialized_rollback" in getattr(item, "fixturenames", ())
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Put the migration-seeded rows (the credential catalog) back right after a transactional
+    test's closing flush. Django restores them only when the next serialized test starts, and
+    xdist may run a plain database test on this worker first, which would find no catalog."""
+    result = yield
+    if _used_serialized_rollback(item):
+        from django.db import connections
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            for connection in connections.all(initialized_only=True):
+                contents = getattr(connection, "_test_serialized_contents", None)
+                if contents:
+                    connection.creation.deserialize_db_from_string(contents)
+    return result
+
+
 def pytest_runtest_setup(item):
     marker = item.get_closest_marker("services")
     if marker is None:

@@ -87,7 +87,9 @@ def pytest_runtest_teardown(item, nextitem):
     test's closing flush. Django restores them only when the next serialized test starts, and
     xdist may run a plain database test on this worker first, which would find no catalog."""
     result = yield
-    if _used_serialized_rollback(item):
+    # Browser tests run last and each restores the rows when it starts; after one, Playwright's
+    # event loop hands this hook a connection object that is not the test database's.
+    if _used_serialized_rollback(item) and not _is_browser_test(item):
         from django.db import connections
         from pytest_django.plugin import blocking_manager_key
 

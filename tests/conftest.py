@@ -51,8 +51,11 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if _is_browser_test(item):
             item.add_marker(pytest.mark.browser)
-    # Browser tests last: quick failures show first, and Playwright's event loop starts late.
-    items.sort(key=_is_browser_test)
+    # Files with tests that flush the database (transaction=True) next to last, browser tests
+    # last: xdist hands out whole files in this order, so no plain database test runs after a
+    # flush on the same worker, and Playwright's event loop starts late.
+    flushing_files = {item.path for item in items if _used_serialized_rollback(item)}
+    items.sort(key=lambda item: (_is_browser_test(item), item.path in flushing_files))
 
 
 @pytest.fixture(autouse=True)
@@ -95,7 +98,9 @@ def pytest_runtest_teardown(item, nextitem):
 
         with item.config.stash[blocking_manager_key].unblock():
             for connection in connections.all(initialized_only=True):
-                contents = getattr(connection, "_test_serialized_contents", None)
+                # Only the connection object that created the test database holds its contents
+                # itself; a fresh object (another thread or event loop) may point elsewhere.
+                contents = vars(connection).get("_test_serialized_contents")
                 if contents:
                     connection.creation.deserialize_db_from_string(contents)
     return result

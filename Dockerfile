@@ -11,9 +11,10 @@ RUN useradd --create-home --uid 1000 --user-group ceutrack
 WORKDIR /app
 
 # Dependencies first, so code edits do not reinstall them.
-COPY pyproject.toml README.md ./
-COPY ceutrack/__init__.py ceutrack/__init__.py
-RUN pip install . && pip uninstall -y ceutrack
+# Dependencies from the lock file only (exact versions, hashes checked); the code runs from /app.
+COPY requirements/app.txt requirements/app.txt
+RUN pip install --require-hashes --no-deps -r requirements/app.txt
+ENV PYTHONPATH=/app
 
 COPY manage.py ./
 COPY ceutrack ceutrack

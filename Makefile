@@ -9,29 +9,35 @@ PY := $(VENV)/bin/python
 # pip prints one "Location ... is ignored" warning per index page on these machines.
 PIP_NOISE := Location '.*' is ignored
 
-.PHONY: help install run test test-fast lint clean
+.PHONY: help install run test test-fast lint lock clean
 
 help:
 	@echo "make run        install, migrate, seed demo data, start web + worker + beat (Ctrl-C stops all)"
 	@echo "make test       ruff, mypy, compose schema, pytest on real PostgreSQL, Redis and Chromium"
 	@echo "make test-fast  pytest on SQLite with no services (quick loop)"
 	@echo "make lint       ruff check + format check + mypy"
+	@echo "make lock       re-resolve requirements/*.txt from pyproject.toml (upgrades on purpose)"
 
-# Reinstall only when pyproject.toml changes, so a second `make run` starts in seconds.
-# `make run` needs the app's dependencies only; the test targets add the dev extra.
+# Dependencies install from the lock files under requirements/ (exact versions, hashes checked),
+# never from the ranges in pyproject.toml: a clone on any later day installs what was tested.
+# `make lock` re-resolves them on purpose; tests/unit/test_lock.py fails when the two disagree.
+# The project itself is put on the path with a .pth file (what an editable install amounts to),
+# so no build backend is fetched unpinned. Reinstall only when a lock file changes.
 define pip_install
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@echo "==> installing $(1) into $(VENV) (log: $(VENV)/pip.log)"
-	@$(PY) -m pip install --disable-pip-version-check --no-compile -e '$(1)' >$(VENV)/pip.log 2>&1 \
+	@$(PY) -m pip install --disable-pip-version-check --no-compile --require-hashes --no-deps \
+	   -r $(1) >$(VENV)/pip.log 2>&1 \
 	   || { grep -v "$(PIP_NOISE)" $(VENV)/pip.log | tail -40; echo "pip install failed"; exit 1; }
+	@$(PY) -c 'import pathlib, site; pathlib.Path(site.getsitepackages()[0], "ceutrack.pth").write_text(str(pathlib.Path.cwd()) + "\n")'
 endef
 
-$(VENV)/.installed-app: pyproject.toml
-	$(call pip_install,.)
+$(VENV)/.installed-app: requirements/app.txt
+	$(call pip_install,requirements/app.txt)
 	@touch $@
 
-$(VENV)/.installed-dev: pyproject.toml
-	$(call pip_install,.[dev])
+$(VENV)/.installed-dev: requirements/dev.txt
+	$(call pip_install,requirements/dev.txt)
 	@touch $@ $(VENV)/.installed-app
 
 install: $(VENV)/.installed-dev
@@ -49,6 +55,15 @@ lint: install
 	@$(VENV)/bin/ruff check ceutrack tests
 	@$(VENV)/bin/ruff format --check ceutrack tests
 	@$(VENV)/bin/mypy
+
+# Upgrading is deliberate: re-resolve both lock files to the newest versions pyproject.toml allows,
+# then run `make test` and commit pyproject.toml and requirements/ together.
+UV_COMPILE = $(VENV)/bin/uv pip compile pyproject.toml --generate-hashes --upgrade --quiet \
+	--python-version 3.11 --python-platform x86_64-manylinux_2_28
+lock: $(VENV)/.installed-dev
+	$(UV_COMPILE) -o requirements/app.txt
+	$(UV_COMPILE) --extra dev -o requirements/dev.txt
+	@echo "lock files regenerated: review 'git diff requirements/', run make test, commit"
 
 clean:
 	rm -rf $(VENV) test-results *.egg-info

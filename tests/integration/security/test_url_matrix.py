@@ -113,6 +113,9 @@ ACCESS: dict[str, Access] = {
     "account_inactive": Access(PUBLIC),
     "account_signup": Access(PUBLIC),
     "account_reauthenticate": Access(LOGIN),
+    # Re-authentication by emailed code (allauth 65.14+): only for a signed-in user.
+    "account_request_reauthentication_code": Access(LOGIN),
+    "account_confirm_reauthentication_code": Access(LOGIN),
     "account_email": Access(LOGIN),
     "account_email_verification_sent": Access(PUBLIC),
     "account_change_password": Access(LOGIN),

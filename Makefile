@@ -9,14 +9,15 @@ PY := $(VENV)/bin/python
 # pip prints one "Location ... is ignored" warning per index page on these machines.
 PIP_NOISE := Location '.*' is ignored
 
-.PHONY: help install run test test-fast lint lock clean
+.PHONY: help install run test test-fast lint lock upgrade clean
 
 help:
 	@echo "make run        install, migrate, seed demo data, start web + worker + beat (Ctrl-C stops all)"
 	@echo "make test       ruff, mypy, compose schema, pytest on real PostgreSQL, Redis and Chromium"
 	@echo "make test-fast  pytest on SQLite with no services (quick loop)"
 	@echo "make lint       ruff check + format check + mypy"
-	@echo "make lock       re-resolve requirements/*.txt from pyproject.toml (upgrades on purpose)"
+	@echo "make lock       bring requirements/*.txt in line with pyproject.toml, keeping pins"
+	@echo "make upgrade    re-resolve requirements/*.txt to the newest versions pyproject allows"
 
 # Dependencies install from the lock files under requirements/ (exact versions, hashes checked),
 # never from the ranges in pyproject.toml: a clone on any later day installs what was tested.
@@ -56,14 +57,19 @@ lint: install
 	@$(VENV)/bin/ruff format --check ceutrack tests
 	@$(VENV)/bin/mypy
 
-# Upgrading is deliberate: re-resolve both lock files to the newest versions pyproject.toml allows,
-# then run `make test` and commit pyproject.toml and requirements/ together.
-UV_COMPILE = $(VENV)/bin/uv pip compile pyproject.toml --generate-hashes --upgrade --quiet \
+# `make lock` brings requirements/*.txt in line with pyproject.toml, keeping every pin it can
+# (a new dependency gets the newest allowed version); `make upgrade` re-resolves everything to the
+# newest allowed versions. Either way: review `git diff requirements/`, run make test, and commit
+# pyproject.toml and requirements/ together.
+UV_COMPILE = $(VENV)/bin/uv pip compile pyproject.toml --generate-hashes --quiet \
 	--python-version 3.11 --python-platform x86_64-manylinux_2_28
 lock: $(VENV)/.installed-dev
-	$(UV_COMPILE) -o requirements/app.txt
-	$(UV_COMPILE) --extra dev -o requirements/dev.txt
+	$(UV_COMPILE) $(UV_FLAGS) -o requirements/app.txt
+	$(UV_COMPILE) $(UV_FLAGS) --extra dev -o requirements/dev.txt
 	@echo "lock files regenerated: review 'git diff requirements/', run make test, commit"
+
+upgrade:
+	@$(MAKE) --no-print-directory lock UV_FLAGS=--upgrade
 
 clean:
 	rm -rf $(VENV) test-results *.egg-info

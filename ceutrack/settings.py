@@ -191,6 +191,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- Email: console by default; EMAIL_URL (smtp://user:pass@host:port) for real mail.
 EMAIL_URL = env.str("EMAIL_URL", default="consolemail://")
 vars().update(env.email_url_config(EMAIL_URL))
+# Every SMTP socket operation is bounded, so a stalled mail server can't hold a reminder's
+# claim past REMINDER_CLAIM_TIMEOUT (checked below).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ceutrack <no-reply@ceutrack.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -249,10 +252,17 @@ INVITATIONS_PER_HOUR = env.int("INVITATIONS_PER_HOUR", default=200)
 
 # --- Reminder outbox (ceutrack.reminders): retries with exponential backoff, then `failed`;
 # a row left `sending` longer than the claim timeout (a killed worker) goes back to pending.
-# The timeout must exceed CELERY_TASK_TIME_LIMIT so a slow but live send is never re-claimed.
+# A live sender renews its claims (see ceutrack/reminders/sender.py), so only a dead one's expire.
 REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
 REMINDER_RETRY_BACKOFF = env.int("REMINDER_RETRY_BACKOFF", default=300)  # seconds, doubles
 REMINDER_CLAIM_TIMEOUT = env.int("REMINDER_CLAIM_TIMEOUT", default=900)  # seconds
+# A sender restamps its claims every third of the timeout; one send (bounded by EMAIL_TIMEOUT)
+# must fit in that third, or a live sender's rows could be recovered and sent twice.
+if EMAIL_TIMEOUT * 3 >= REMINDER_CLAIM_TIMEOUT:
+    raise ImproperlyConfigured("REMINDER_CLAIM_TIMEOUT must exceed three times EMAIL_TIMEOUT.")
+# Seconds one sender task drains the outbox before handing over to a fresh task (inside
+# CELERY_TASK_SOFT_TIME_LIMIT).
+REMINDER_SEND_BUDGET = env.int("REMINDER_SEND_BUDGET", default=240)
 
 # --- Requirements engine thresholds (domain.md section 4).
 CEU_BEHIND_ELAPSED_SHARE = env.str("CEU_BEHIND_ELAPSED_SHARE", default="0.25")

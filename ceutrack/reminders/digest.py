@@ -75,10 +75,10 @@ def plan_weekly_digests(*, today: date | None = None, enqueue_sender: bool = Tru
         before = planned.count()
         Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
         added = planned.count() - before
-    if added and enqueue_sender:
-        from ceutrack.reminders.tasks import send_pending_reminders
+    if enqueue_sender:
+        from ceutrack.reminders.sender import enqueue_sender_if_due
 
-        transaction.on_commit(send_pending_reminders.delay)
+        enqueue_sender_if_due()
     return added
 
 

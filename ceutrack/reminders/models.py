@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 
 
@@ -73,7 +73,9 @@ class ReminderQuerySet(models.QuerySet["Reminder"]):
         """Claim many pending rows with one conditional UPDATE; returns the ids this caller
         won. A fresh token marks our rows, so rows another sender took are not returned
         (on PostgreSQL a row updated concurrently is re-checked against status = pending)."""
-        token = uuid.uuid4()
+        return self.claim_with_token(pks, now=now, token=uuid.uuid4())
+
+    def claim_with_token(self, pks: Sequence[int], *, now: datetime, token: uuid.UUID) -> list[int]:
         self.filter(pk__in=pks, status=Status.PENDING).update(
             status=Status.SENDING,
             claimed_at=now,
@@ -81,11 +83,43 @@ class ReminderQuerySet(models.QuerySet["Reminder"]):
             attempts=F("attempts") + 1,
             updated_at=now,
         )
+        return self.held(pks, token=token)
+
+    def held(self, pks: Sequence[int], *, token: uuid.UUID) -> list[int]:
+        """Which of these rows are still claimed under `token` (a stale-claim recovery by
+        another sender takes a row back: it is then no longer ours to send)."""
         return list(
             self.filter(pk__in=pks, status=Status.SENDING, claim_token=token)
             .order_by("pk")
             .values_list("pk", flat=True)
         )
+
+    def claim_next(
+        self, *, after: int, size: int, now: datetime
+    ) -> tuple[uuid.UUID, list[int], int]:
+        """Claim up to `size` due rows with ids above `after`, in id order.
+
+        Returns (token, the ids won, how many were seen but lost to another sender). On
+        PostgreSQL the candidates are locked with SKIP LOCKED, so concurrent senders take
+        disjoint rows instead of racing for the same ones; the conditional UPDATE keeps
+        every backend exactly-once either way."""
+        with transaction.atomic():
+            candidates = list(
+                self.due(now=now)
+                .filter(pk__gt=after)
+                .order_by("pk")
+                .select_for_update(skip_locked=True)
+                .values_list("pk", flat=True)[:size]
+            )
+            token = uuid.uuid4()
+            won = self.claim_with_token(candidates, now=now, token=token) if candidates else []
+        return token, won, len(candidates) - len(won)
+
+    def renew(self, pks: Sequence[int], *, token: uuid.UUID, now: datetime) -> list[int]:
+        """Restamp our live claims so no recovery treats them as stale; returns the rows
+        still ours."""
+        self.filter(pk__in=pks, status=Status.SENDING, claim_token=token).update(claimed_at=now)
+        return self.held(pks, token=token)
 
 
 class Reminder(models.Model):

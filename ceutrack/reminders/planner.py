@@ -35,10 +35,10 @@ def plan_reminders(
             for row in _rows_for(user_id, evaluation)
         ]
         added += _insert(rows, user_ids=user_ids)
-    if added and enqueue_sender:
-        from ceutrack.reminders.tasks import send_pending_reminders
+    if enqueue_sender:
+        from ceutrack.reminders.sender import enqueue_sender_if_due
 
-        transaction.on_commit(send_pending_reminders.delay)
+        enqueue_sender_if_due()
     return added
 
 

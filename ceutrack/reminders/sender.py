@@ -1,13 +1,16 @@
-"""Delivery: claim each due outbox row, recheck it against the engine and the person's
-preferences at send time, render and send, and record what happened.
+"""Delivery: claim due outbox rows, recheck each against the engine and the person's
+preferences at send time, render and send over one SMTP connection, and record the outcome.
 
-Every row is claimed with a conditional UPDATE before anything is sent, so two senders
-running at once never send one row twice. A row whose worker died after the claim is put
-back after REMINDER_CLAIM_TIMEOUT. A send that raises is retried with exponential backoff
-and marked failed, with its error kept, after REMINDER_MAX_ATTEMPTS attempts.
-(A worker killed after the SMTP server accepted a message but before the row was marked
-sent will send it again once recovered: delivery is at least once, and that window is
-one UPDATE wide.)
+Rows are claimed in id order, a chunk at a time, with a conditional UPDATE that stamps a fresh
+token, so two senders running at once never send one row twice. A claim lives while its sender
+does: before each send the sender restamps a claim older than a third of
+REMINDER_CLAIM_TIMEOUT, and every send is bounded by EMAIL_TIMEOUT (settings make sure three
+of those fit in the claim timeout), so only a dead worker's rows are ever recovered, after
+REMINDER_CLAIM_TIMEOUT. A send that raises is retried with exponential backoff and marked
+failed, with its error kept, after REMINDER_MAX_ATTEMPTS attempts; a row finally sent keeps no
+error. (A worker killed after the SMTP server accepted a message but before the row was marked
+sent will send it again once recovered: delivery is at least once, and that window is one
+UPDATE wide.)
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
-from collections.abc import Iterator, Sequence
+import time
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -23,6 +27,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -47,43 +52,66 @@ class SendReport:
     retried: int = 0  # failed this time, will be tried again
     failed: int = 0  # gave up: attempts exhausted
     lost: int = 0  # claims another sender won
+    more: bool = False  # stopped at the limit or the time budget with rows still due
 
     @property
     def handled(self) -> int:
         return self.sent + self.skipped + self.retried + self.failed
 
 
+@dataclass
+class _Claim:
+    token: uuid.UUID
+    pks: list[int]
+    stamped: datetime  # when the claim was last (re)stamped
+
+
 def send_pending_reminders(
     *,
     now: datetime | None = None,
     today: date | None = None,
-    limit: int = 2000,
+    limit: int | None = None,
     chunk_size: int = 100,
+    budget_s: float | None = None,
 ) -> SendReport:
-    """Send up to `limit` due rows. `now` drives claims, recovery and backoff; the status
-    recheck uses `today`, by default each person's own local date."""
+    """Send every due row, a chunk at a time, until none is left; or stop after `limit`
+    rows or once `budget_s` seconds have passed (then `report.more` says whether rows are
+    still due). `now` drives claims, recovery and backoff; the status recheck uses `today`,
+    by default each person's own local date."""
     fixed_now = now
-    now = now or timezone.now()
+
+    def clock() -> datetime:
+        return fixed_now or timezone.now()
+
+    started = time.monotonic()
     report = SendReport()
     report.recovered = Reminder.objects.recover_stale(
-        now=now, timeout=timedelta(seconds=settings.REMINDER_CLAIM_TIMEOUT)
+        now=clock(), timeout=timedelta(seconds=settings.REMINDER_CLAIM_TIMEOUT)
     )
-    due = list(Reminder.objects.due(now=now).order_by("id").values_list("pk", flat=True)[:limit])
-    if not due:
-        return report
-    catalog = load_catalog()
+    catalog: rules.Catalog | None = None
     connection = get_connection()
+    last_pk = 0  # keyset: a row retried during this run waits for the next run
     try:
-        for chunk in _chunks(due, chunk_size):
-            # Stamp each chunk's claim with the clock, not the run's start: a long run must
-            # not hand its later chunks to the stale-claim recovery of a concurrent sender.
-            now = fixed_now or timezone.now()
-            claimed = Reminder.objects.claim_batch(chunk, now=now)
-            report.lost += len(chunk) - len(claimed)
-            if claimed:
+        while True:
+            taken = report.handled + report.lost
+            out_of_budget = budget_s is not None and time.monotonic() - started >= budget_s
+            if out_of_budget or (limit is not None and taken >= limit):
+                report.more = Reminder.objects.due(now=clock()).exists()
+                break
+            size = chunk_size if limit is None else min(chunk_size, limit - taken)
+            # Each chunk is stamped with the clock, not the run's start, so a long run never
+            # hands its later chunks to a concurrent sender's stale-claim recovery.
+            stamp = clock()
+            token, won, lost = Reminder.objects.claim_next(after=last_pk, size=size, now=stamp)
+            report.lost += lost
+            if not won and not lost:
+                break
+            last_pk = max([last_pk, *won])
+            if won:
+                catalog = catalog or load_catalog()
                 _send_chunk(
-                    claimed,
-                    now=now,
+                    _Claim(token, won, stamp),
+                    clock=clock,
                     today=today,
                     catalog=catalog,
                     connection=connection,
@@ -95,69 +123,98 @@ def send_pending_reminders(
     return report
 
 
-def _chunks(items: Sequence[int], size: int) -> Iterator[Sequence[int]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def enqueue_sender_if_due() -> bool:
+    """Queue a sender once the caller's transaction commits, whenever rows are due: not only
+    when a sweep added some (rows left by a broker outage or a retry must not wait for the
+    next beat tick)."""
+    if not Reminder.objects.due(now=timezone.now()).exists():
+        return False
+    from ceutrack.reminders.tasks import send_pending_reminders as task
+
+    transaction.on_commit(task.delay)
+    return True
 
 
 def _send_chunk(
-    pks: Sequence[int],
+    claim: _Claim,
     *,
-    now: datetime,
+    clock: Any,
     today: date | None,
     catalog: rules.Catalog,
     connection: Any,
     report: SendReport,
 ) -> None:
-    """Rows already claimed by this sender: one bulk evaluation and one preferences query."""
-    rows = list(Reminder.objects.filter(pk__in=pks).select_related("user").order_by("id"))
+    """Rows claimed by this sender: one bulk evaluation and one preferences query."""
+    rows = list(Reminder.objects.filter(pk__in=claim.pks).select_related("user").order_by("id"))
     coder_ids = [row.user_id for row in rows if not row.is_digest]
     evaluations = evaluate_people(coder_ids, today=today, catalog=catalog) if coder_ids else {}
     preferences = {
         p.user_id: p
         for p in ReminderPreferences.objects.filter(user_id__in=[row.user_id for row in rows])
     }
-    for row in rows:
+    renew_after = timedelta(seconds=settings.REMINDER_CLAIM_TIMEOUT / 3)
+    for index, row in enumerate(rows):
+        now = clock()
+        if now - claim.stamped >= renew_after:
+            remaining = [r.pk for r in rows[index:]]
+            claim.pks = Reminder.objects.renew(remaining, token=claim.token, now=now)
+            claim.stamped = now
+        if row.pk not in claim.pks:
+            continue  # recovered by another sender meanwhile: no longer ours to send
         prefs = preferences.get(row.user_id) or ReminderPreferences(user=row.user)
         if row.is_digest:
             outcome = digest.prepare(row, prefs=prefs, today=today, catalog=catalog)
         else:
             outcome = _prepare_coder(row, prefs=prefs, evaluation=evaluations.get(row.user_id))
         if isinstance(outcome, str):
-            _finish(row, now=now, status=Status.SKIPPED, skip_reason=outcome)
+            _finish(row, claim, now=now, status=Status.SKIPPED, skip_reason=outcome)
             report.skipped += 1
             continue
         try:
+            # Opened once and kept open: send_messages() closes only a connection it opened
+            # itself, so every message of the run shares one SMTP session.
+            connection.open()
             connection.send_messages(outcome)
         except Exception as exc:
             logger.warning("Reminder %s: send failed (attempt %s): %s", row.pk, row.attempts, exc)
             with contextlib.suppress(Exception):
                 connection.close()  # a broken SMTP session must not poison the next row
-            _record_failure(row, exc, now=now, report=report)
+            _record_failure(row, claim, exc, now=now, report=report)
             continue
-        _finish(row, now=now, status=Status.SENT, sent_at=now, recipient=row.user.email)
+        _finish(
+            row,
+            claim,
+            now=now,
+            status=Status.SENT,
+            sent_at=now,
+            recipient=row.user.email,
+            last_error="",
+        )
         report.sent += 1
 
 
-def _finish(row: Reminder, *, now: datetime, **fields: Any) -> bool:
+def _finish(row: Reminder, claim: _Claim, *, now: datetime, **fields: Any) -> bool:
     # Guarded by our claim: if the row was recovered and re-claimed meanwhile, leave it be.
     return (
-        Reminder.objects.filter(pk=row.pk, status=Status.SENDING, claimed_at=row.claimed_at).update(
+        Reminder.objects.filter(pk=row.pk, status=Status.SENDING, claim_token=claim.token).update(
             updated_at=now, **fields
         )
         == 1
     )
 
 
-def _record_failure(row: Reminder, exc: Exception, *, now: datetime, report: SendReport) -> None:
+def _record_failure(
+    row: Reminder, claim: _Claim, exc: Exception, *, now: datetime, report: SendReport
+) -> None:
     error = f"{type(exc).__name__}: {exc}"[:2000]
     if row.attempts >= settings.REMINDER_MAX_ATTEMPTS:
-        _finish(row, now=now, status=Status.FAILED, last_error=error, claimed_at=None)
+        _finish(row, claim, now=now, status=Status.FAILED, last_error=error, claimed_at=None)
         report.failed += 1
         return
     base = timedelta(seconds=settings.REMINDER_RETRY_BACKOFF)
     _finish(
         row,
+        claim,
         now=now,
         status=Status.PENDING,
         last_error=error,

@@ -1,7 +1,8 @@
 """Celery tasks: thin wrappers around the tested functions (safe to run twice: acks late)."""
 
 from celery import shared_task
-from django.db import DatabaseError
+from django.conf import settings
+from django.db import DatabaseError, transaction
 from kombu.exceptions import OperationalError as BrokerError
 
 from ceutrack.reminders import digest, planner, sender
@@ -21,7 +22,11 @@ def plan_reminders() -> int:
 
 @shared_task(**RETRY)
 def send_pending_reminders() -> int:
-    return sender.send_pending_reminders().handled
+    # Drain within a budget well inside the task's time limit, then hand over to a new task.
+    report = sender.send_pending_reminders(budget_s=settings.REMINDER_SEND_BUDGET)
+    if report.more:
+        transaction.on_commit(send_pending_reminders.delay)
+    return report.handled
 
 
 @shared_task(**RETRY)

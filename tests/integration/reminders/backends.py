@@ -8,3 +8,27 @@ from django.core.mail.backends.base import BaseEmailBackend
 class RefusingBackend(BaseEmailBackend):
     def send_messages(self, email_messages):
         raise smtplib.SMTPDataError(451, "4.3.0 Mailbox temporarily unavailable")
+
+
+class SlowBackend(BaseEmailBackend):
+    """A mail server that takes `seconds_per_send` of (travelled) time for each message and,
+    meanwhile, lets another sender try to recover stale claims: the race a slow server opens."""
+
+    traveller = None  # set by the test: a time_machine traveller to move the clock
+    seconds_per_send = 400
+    recoveries: list[int] = []
+    sent: list[str] = []
+
+    def send_messages(self, email_messages):
+        from datetime import timedelta
+
+        from django.conf import settings
+        from django.utils import timezone
+
+        from ceutrack.reminders.models import Reminder
+
+        type(self).traveller.shift(timedelta(seconds=self.seconds_per_send))
+        timeout = timedelta(seconds=settings.REMINDER_CLAIM_TIMEOUT)
+        self.recoveries.append(Reminder.objects.recover_stale(now=timezone.now(), timeout=timeout))
+        self.sent.extend(message.to[0] for message in email_messages)
+        return len(email_messages)

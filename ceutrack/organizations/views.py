@@ -19,17 +19,6 @@ from ceutrack.activities.models import Activity
 from ceutrack.activities.presenters import present_body
 from ceutrack.credentials.evaluation import evaluate_person
 from ceutrack.organizations import access, ratelimit, services
-from ceutrack.organizations.dashboard import (
-    ROW_COLUMNS,
-    CountedPaginator,
-    csv_lines,
-    filter_fields,
-    filter_staff,
-    known_count,
-    staff_and_counts,
-    staff_rows,
-    staff_with_fresh_summaries,
-)
 from ceutrack.organizations.forms import (
     ConsentForm,
     DashboardFilterForm,
@@ -45,6 +34,17 @@ from ceutrack.organizations.models import (
     InvitationStatus,
     Membership,
     Role,
+)
+from ceutrack.organizations.staff_list import (
+    ROW_COLUMNS,
+    CountedPaginator,
+    csv_lines,
+    filter_fields,
+    filter_staff,
+    known_count,
+    staff_and_counts,
+    staff_rows,
+    staff_with_fresh_summaries,
 )
 
 PAGE_SIZE = 50

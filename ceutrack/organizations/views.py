@@ -310,20 +310,12 @@ def invitations(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("organizations:invitations", organization.slug)
         form.add_error("emails", refusal)
         status = 429
-    now = timezone.now()
-    listing = Invitation.objects.filter(organization=organization).select_related(
-        "team", "invited_by"
-    )
     state = request.GET.get("state", "")
-    if state == InvitationStatus.EXPIRED:
-        listing = listing.filter(
-            Q(status=InvitationStatus.EXPIRED)
-            | Q(status=InvitationStatus.PENDING, expires_at__lte=now)
-        )
-    elif state == InvitationStatus.PENDING:
-        listing = listing.filter(status=InvitationStatus.PENDING, expires_at__gt=now)
-    elif state in InvitationStatus.values:
-        listing = listing.filter(status=state)
+    listing = (
+        Invitation.objects.filter(organization=organization)
+        .in_state(state)
+        .select_related("team", "invited_by")
+    )
     context = {
         "organization": organization,
         "membership": membership,

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from ceutrack.activities.dashboard import dashboard
+from ceutrack.activities.dashboard_views import dashboard
 from ceutrack.celery import app as celery_app
 
 logger = logging.getLogger(__name__)

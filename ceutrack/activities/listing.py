@@ -1,15 +1,16 @@
 """The activity list: its filters and, per row, where the engine counted the activity."""
 
+from __future__ import annotations
+
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
-from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.dateformat import format as format_date
 
-from ceutrack.activities.models import Activity, Kind
+from ceutrack.activities.models import Activity
 from ceutrack.credentials.evaluation import activity_allocations
 from ceutrack.credentials.models import Body
 from ceutrack.rules import CycleResult, Evaluation
@@ -21,6 +22,9 @@ from ceutrack.rules.types import (
     INVALID_UNITS,
     OUTSIDE_CYCLES,
 )
+
+if TYPE_CHECKING:
+    from ceutrack.activities.forms import ActivityFilterForm
 
 BODY_FLAGS = {Body.AAPC: "aapc", Body.AHIMA: "ahima"}
 
@@ -67,49 +71,6 @@ def cycle_choices(evaluation: Evaluation) -> list[CycleChoice]:
                 when = "in progress"
             choices.append(CycleChoice(body.body, cycle, when))
     return choices
-
-
-class ActivityFilterForm(forms.Form):
-    q = forms.CharField(
-        label="Search",
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": "Title, provider, index, notes"}),
-    )
-    body = forms.ChoiceField(
-        label="Reported to", required=False, choices=[("", "Any body"), *Body.choices]
-    )
-    cycle = forms.ChoiceField(label="Cycle", required=False)
-    kind = forms.ChoiceField(
-        label="Kind", required=False, choices=[("", "Any kind"), *Kind.choices]
-    )
-    sort = forms.ChoiceField(
-        label="Sort",
-        required=False,
-        choices=[("newest", "Newest first"), ("oldest", "Oldest first")],
-    )
-
-    def __init__(self, *args: Any, evaluation: Evaluation, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.cycles = {c.value: c for c in cycle_choices(evaluation)}
-        self.fields["cycle"].choices = [("", "Any cycle")] + [
-            (value, c.label) for value, c in self.cycles.items()
-        ]
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
-            field.widget.attrs["class"] = css
-
-    def filters(self) -> dict[str, Any]:
-        """The valid filters given; an invalid one (a stale cycle link) is dropped alone."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if value}
-
-    def has_filters(self) -> bool:
-        return any(name in self.filters() for name in ("q", "body", "cycle", "kind"))
-
-    def selected_cycle(self) -> CycleChoice | None:
-        return self.cycles.get(self.filters().get("cycle", ""))
 
 
 def filter_activities(activities: QuerySet[Activity], form: ActivityFilterForm) -> QuerySet:

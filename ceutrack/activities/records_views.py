@@ -7,11 +7,8 @@ from __future__ import annotations
 import tempfile
 from datetime import date, timedelta
 
-from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,13 +20,17 @@ from ceutrack.accounts.models import User
 from ceutrack.activities import auditpack, csvio
 from ceutrack.activities.calendar import build_calendar, feed_for, regenerate_token
 from ceutrack.activities.certificates import (
-    check_upload,
     discard_upload_on_failure,
     remove_after_commit,
     serve_certificate,
 )
-from ceutrack.activities.forms import ActivityForm
-from ceutrack.activities.listing import ActivityFilterForm, cycle_choices, filter_activities
+from ceutrack.activities.forms import (
+    ActivityFilterForm,
+    ActivityForm,
+    CertificateUploadForm,
+)
+from ceutrack.activities.forms.csv_upload import CsvUploadForm
+from ceutrack.activities.listing import cycle_choices, filter_activities
 from ceutrack.activities.models import Activity, AuditPack, CalendarFeed, PendingCertificate
 from ceutrack.activities.prefill import Proposal, parse_certificate, pdf_text
 from ceutrack.credentials.evaluation import evaluate_person
@@ -157,26 +158,6 @@ def csv_template(request: HttpRequest) -> HttpResponse:
     return response
 
 
-class CsvUploadForm(forms.Form):
-    file = forms.FileField(
-        label="CSV file",
-        help_text="Saved from a spreadsheet as CSV (comma or semicolon separated).",
-        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
-    )
-
-    def clean_file(self):  # type: ignore[no-untyped-def]
-        upload = self.cleaned_data["file"]
-        if upload.size > csvio.MAX_IMPORT_BYTES:
-            raise ValidationError(
-                f"The file is larger than {csvio.MAX_IMPORT_BYTES // 2**20} MB. Split it."
-            )
-        try:
-            self.rows = csvio.read_rows(upload.read())
-        except csvio.CsvError as error:
-            raise ValidationError(str(error)) from None
-        return upload
-
-
 @login_required
 def csv_import(request: HttpRequest) -> HttpResponse:
     form = CsvUploadForm(request.POST or None, request.FILES or None)
@@ -259,26 +240,6 @@ def calendar_regenerate(request: HttpRequest) -> HttpResponse:
 
 
 # ------------------------------------------------------------------ activity from certificate
-
-
-class CertificateUploadForm(forms.Form):
-    certificate = forms.FileField(
-        label="Certificate",
-        widget=forms.FileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
-    )
-
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
-        limit = settings.CERTIFICATE_MAX_BYTES / 2**20
-        self.fields["certificate"].help_text = (
-            f"PDF, PNG or JPEG, up to {limit:g} MB. A PDF with a text layer is read to fill "
-            "in the form; you check every field before anything is saved."
-        )
-
-    def clean_certificate(self):  # type: ignore[no-untyped-def]
-        upload = self.cleaned_data["certificate"]
-        self.checked = check_upload(upload, max_bytes=settings.CERTIFICATE_MAX_BYTES)
-        return upload
 
 
 def _drop_stale_pending(user: User) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ceutrack.activities import dashboard, records_views, views
+from ceutrack.activities import dashboard_views, records_views, views
 
 app_name = "activities"
 
@@ -10,7 +10,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.activity_edit, name="edit"),
     path("<int:pk>/delete/", views.activity_delete, name="delete"),
     path("<int:pk>/certificate/", views.certificate, name="certificate"),
-    path("history/<slug:body>/", dashboard.history, name="history"),
+    path("history/<slug:body>/", dashboard_views.history, name="history"),
     # Records that travel (records_views.py)
     path("records/", records_views.records, name="records"),
     path("records/pack/<slug:body>/<str:end>/", records_views.audit_pack, name="audit_pack"),

@@ -18,8 +18,8 @@ from ceutrack.activities.certificates import (
     remove_after_commit,
     serve_certificate,
 )
-from ceutrack.activities.forms import ActivityForm
-from ceutrack.activities.listing import ActivityFilterForm, describe_rows, filter_activities
+from ceutrack.activities.forms import ActivityFilterForm, ActivityForm
+from ceutrack.activities.listing import describe_rows, filter_activities
 from ceutrack.activities.models import Activity
 from ceutrack.credentials.evaluation import evaluate_person
 

@@ -13,10 +13,10 @@ from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.db.models.sql.constants import MULTI
 
 from ceutrack import rules
@@ -47,30 +47,6 @@ ACTIVITY_FIELDS = (
     "ahima_domain",
     "ahima_sourced",
 )
-
-
-class PersonRow(Protocol):
-    """A User, or anything carrying the person-level input the engine reads."""
-
-    aapc_membership_month: int | None
-
-
-class ActivityRow(Protocol):
-    """An Activity instance or a row of `Activity.objects.values_list(*ACTIVITY_FIELDS,
-    named=True)`."""
-
-    pk: Any
-    title: str
-    provider: str
-    completed_on: date
-    units: Decimal
-    kind: str
-    aapc: bool
-    aapc_index: str
-    topic: str
-    ahima: bool
-    ahima_domain: bool
-    ahima_sourced: bool
 
 
 # ------------------------------------------------------------------ catalog and settings
@@ -165,37 +141,6 @@ def _body_rules(row: Any) -> rules.BodyRules:  # a values_list named row
 # ------------------------------------------------------------------ rows to engine inputs
 
 
-def _entry_order(row: Model | ActivityRow) -> tuple[bool, int]:
-    # Unsaved rows (factory .build()) keep the order they were given in, after saved ones.
-    return (row.pk is None, row.pk or 0)
-
-
-def person_input(
-    user: PersonRow,
-    *,
-    credentials: Iterable[Credential],
-    official_cycles: Iterable[OfficialCycle],
-    evidence: ApprenticeEvidence | None,
-    activities: Iterable[ActivityRow],
-) -> rules.PersonInput:
-    """The engine's input for one person from their rows (no queries when each credential's
-    credential_type is already loaded). Rows are put in entry order, which the engine's
-    duplicate and apprentice rules depend on."""
-    held = sorted(credentials, key=lambda c: (c.earned_on, *_entry_order(c)))
-    return rules.PersonInput(
-        credentials=tuple(
-            rules.HeldCredential(code=c.credential_type.code, earned_on=c.earned_on) for c in held
-        ),
-        activities=tuple(_activity(a) for a in sorted(activities, key=_entry_order)),
-        official_cycles=tuple(
-            _official_cycle(c)
-            for c in sorted(official_cycles, key=lambda c: (c.start, *_entry_order(c)))
-        ),
-        aapc_membership_month=user.aapc_membership_month,
-        apprentice_evidence=None if evidence is None else _evidence(evidence),
-    )
-
-
 def _official_cycle(row: OfficialCycle) -> rules.OfficialCycle:
     return rules.OfficialCycle(
         body=row.body, start=row.start, end=row.end, required=_optional_units(row.required)
@@ -210,30 +155,14 @@ def _evidence(row: ApprenticeEvidence) -> rules.ApprenticeEvidence:
     )
 
 
-def _activity(row: ActivityRow) -> rules.Activity:
-    return rules.Activity(
-        id=str(row.pk),
-        completed_on=row.completed_on,
-        units=_units(row.units),
-        title=row.title,
-        provider=row.provider,
-        kind=row.kind,
-        aapc=row.aapc,
-        aapc_index=row.aapc_index,
-        topic=row.topic or None,
-        ahima=row.ahima,
-        ahima_domain=row.ahima_domain,
-        ahima_sourced=row.ahima_sourced,
-    )
-
-
 # ------------------------------------------------------------------ loading and evaluating
 
 
 @dataclass
 class _Rows:
-    """One person's rows as engine inputs, each list in the order person_input would give
-    (the queries sort the same way)."""
+    """One person's rows as engine inputs, each list in entry order (credentials by earned
+    date, official cycles by start, then by id; activities by id), which the engine's
+    duplicate and apprentice rules depend on."""
 
     credentials: list[rules.HeldCredential] = field(default_factory=list)
     official_cycles: list[rules.OfficialCycle] = field(default_factory=list)
@@ -343,22 +272,19 @@ def _chain(functions: list[Any], expression: Any, connection: Any) -> Callable[[
     return convert
 
 
-def _evaluate(
-    user: User,
-    rows: _Rows,
-    *,
-    today: date,
-    catalog: rules.Catalog,
-    thresholds: rules.Thresholds,
-) -> rules.Evaluation:
-    person = rules.PersonInput(
+def _person_input(user: User, rows: _Rows) -> rules.PersonInput:
+    return rules.PersonInput(
         credentials=tuple(rows.credentials),
         activities=tuple(rows.activities),
         official_cycles=tuple(rows.official_cycles),
         aapc_membership_month=user.aapc_membership_month,
         apprentice_evidence=rows.evidence,
     )
-    return rules.evaluate(person, today=today, catalog=catalog, thresholds=thresholds)
+
+
+def load_person_input(user: User) -> rules.PersonInput:
+    """The engine's input for one person from their rows (four queries)."""
+    return _person_input(user, _rows_by_user(user_id=user.pk).get(user.pk, _Rows()))
 
 
 def evaluate_person(
@@ -369,10 +295,8 @@ def evaluate_person(
     Six queries (four without the catalog when one is passed in), whatever the number of
     credentials and activities.
     """
-    rows = _rows_by_user(user_id=user.pk).get(user.pk, _Rows())
-    return _evaluate(
-        user,
-        rows,
+    return rules.evaluate(
+        load_person_input(user),
         today=today or user.local_today(),
         catalog=catalog or load_catalog(),
         thresholds=thresholds_from_settings(),
@@ -399,9 +323,8 @@ def evaluate_people(
     thresholds = thresholds_from_settings()
     rows = _rows_by_user(user_id__in=ids)
     return {
-        user.pk: _evaluate(
-            user,
-            rows.get(user.pk, _Rows()),
+        user.pk: rules.evaluate(
+            _person_input(user, rows.get(user.pk, _Rows())),
             today=today or user.local_today(),
             catalog=catalog,
             thresholds=thresholds,

@@ -21,20 +21,6 @@ from ceutrack.organizations.models import (
 )
 
 
-def role_in(user: AbstractBaseUser | AnonymousUser, organization: Organization) -> Membership:
-    """The user's current membership holding a view role in the organization, or 404."""
-    if not user.is_authenticated:
-        raise Http404
-    membership = (
-        Membership.objects.current()
-        .filter(user=user, organization=organization, role__in=VIEW_ROLES)
-        .first()
-    )
-    if membership is None:
-        raise Http404
-    return membership
-
-
 def get_organization(
     user: AbstractBaseUser | AnonymousUser, slug: str, *, manage: bool = False
 ) -> tuple[Organization, Membership]:
@@ -115,22 +101,24 @@ def get_own_membership(user: AbstractBaseUser | AnonymousUser, membership_id: in
     return membership
 
 
-def managers_of(user: AbstractBaseUser) -> QuerySet[User]:
-    """Everyone who may see this person's records now: people holding a view role in an
-    organization where the person is a consented, current staff member."""
-    organizations = Membership.objects.consented().filter(user=user).values("organization")
-    return (
-        User.objects.filter(
-            is_active=True,
-            memberships__organization__in=organizations,
-            memberships__role__in=VIEW_ROLES,
-            memberships__left_at__isnull=True,
-        )
-        .exclude(pk=user.pk)
-        .distinct()
+def _viewers_of(staff: QuerySet[Membership]) -> QuerySet[User]:
+    """Active people holding a view role now in an organization of any of these staff rows."""
+    viewer_ids = (
+        Membership.objects.current()
+        .filter(role__in=VIEW_ROLES, organization_id__in=staff.values("organization_id"))
+        .values("user_id")
     )
+    return User.objects.filter(pk__in=viewer_ids, is_active=True)
 
 
-def consented_members(organization: Organization) -> QuerySet[User]:
-    """The people whose records the organization's managers may see right now."""
-    return User.objects.filter(pk__in=visible_staff(organization).values("user_id"), is_active=True)
+def managers_of(user: AbstractBaseUser) -> QuerySet[User]:
+    """Everyone who may see this person's records now: active people holding a view role in
+    an organization where the person is a consented, current staff member (never the person
+    themself), by email."""
+    staff = Membership.objects.consented().filter(user_id=user.pk)
+    return _viewers_of(staff).exclude(pk=user.pk).order_by("email")
+
+
+def managers_of_anyone() -> QuerySet[User]:
+    """Everyone who may see at least one person's records now."""
+    return _viewers_of(Membership.objects.consented())

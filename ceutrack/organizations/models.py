@@ -126,6 +126,23 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def in_state(self, state: str, now: "timezone.datetime | None" = None) -> "InvitationQuerySet":
+        """The invitations a person sees in `state` (see Invitation.state): a pending one past
+        its expiry counts as expired, not pending. An unknown state filters nothing."""
+        now = now or timezone.now()
+        if state == InvitationStatus.EXPIRED:
+            return self.filter(
+                Q(status=InvitationStatus.EXPIRED)
+                | Q(status=InvitationStatus.PENDING, expires_at__lte=now)
+            )
+        if state == InvitationStatus.PENDING:
+            return self.filter(status=InvitationStatus.PENDING, expires_at__gt=now)
+        if state in InvitationStatus.values:
+            return self.filter(status=state)
+        return self
+
+
 class Invitation(models.Model):
     """An emailed, expiring invitation. The link carries a random token; resending
     replaces the token, so an older link stops working."""
@@ -154,6 +171,8 @@ class Invitation(models.Model):
         blank=True,
         related_name="accepted_invitations",
     )
+
+    objects = InvitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -19,17 +19,6 @@ from ceutrack.activities.models import Activity
 from ceutrack.activities.presenters import present_body
 from ceutrack.credentials.evaluation import evaluate_person
 from ceutrack.organizations import access, ratelimit, services
-from ceutrack.organizations.dashboard import (
-    ROW_COLUMNS,
-    CountedPaginator,
-    csv_lines,
-    filter_fields,
-    filter_staff,
-    known_count,
-    staff_and_counts,
-    staff_rows,
-    staff_with_fresh_summaries,
-)
 from ceutrack.organizations.forms import (
     ConsentForm,
     DashboardFilterForm,
@@ -45,6 +34,17 @@ from ceutrack.organizations.models import (
     InvitationStatus,
     Membership,
     Role,
+)
+from ceutrack.organizations.staff_list import (
+    ROW_COLUMNS,
+    CountedPaginator,
+    csv_lines,
+    filter_fields,
+    filter_staff,
+    known_count,
+    staff_and_counts,
+    staff_rows,
+    staff_with_fresh_summaries,
 )
 
 PAGE_SIZE = 50
@@ -310,20 +310,12 @@ def invitations(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("organizations:invitations", organization.slug)
         form.add_error("emails", refusal)
         status = 429
-    now = timezone.now()
-    listing = Invitation.objects.filter(organization=organization).select_related(
-        "team", "invited_by"
-    )
     state = request.GET.get("state", "")
-    if state == InvitationStatus.EXPIRED:
-        listing = listing.filter(
-            Q(status=InvitationStatus.EXPIRED)
-            | Q(status=InvitationStatus.PENDING, expires_at__lte=now)
-        )
-    elif state == InvitationStatus.PENDING:
-        listing = listing.filter(status=InvitationStatus.PENDING, expires_at__gt=now)
-    elif state in InvitationStatus.values:
-        listing = listing.filter(status=state)
+    listing = (
+        Invitation.objects.filter(organization=organization)
+        .in_state(state)
+        .select_related("team", "invited_by")
+    )
     context = {
         "organization": organization,
         "membership": membership,

@@ -15,13 +15,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from ceutrack import rules
 from ceutrack.accounts.models import User
 from ceutrack.credentials.evaluation import evaluate_people
+from ceutrack.organizations.access import managers_of_anyone
 from ceutrack.organizations.models import VIEW_ROLES, Membership
 from ceutrack.reminders.emails import absolute_url, build_message, unsubscribe_url
 from ceutrack.reminders.models import (
@@ -37,28 +37,6 @@ TROUBLE_KINDS = (Kind.AT_RISK, Kind.BEHIND, Kind.DUE_90, Kind.DUE_30, Kind.DUE_7
 TROUBLE_STATUSES = (rules.AT_RISK, rules.BEHIND, rules.LAPSED)
 
 
-def managers() -> QuerySet[User]:
-    """Everyone who currently manages an organization with at least one consenting member."""
-    org_ids = Membership.objects.consented().values("organization_id")
-    manager_ids = (
-        Membership.objects.current()
-        .filter(role__in=VIEW_ROLES, organization_id__in=org_ids)
-        .values("user_id")
-    )
-    return User.objects.filter(pk__in=manager_ids, is_active=True)
-
-
-def managers_of(user: User) -> QuerySet[User]:
-    """The managers of every organization the person shares their records with right now."""
-    org_ids = Membership.objects.consented().filter(user=user).values("organization_id")
-    manager_ids = (
-        Membership.objects.current()
-        .filter(role__in=VIEW_ROLES, organization_id__in=org_ids)
-        .values("user_id")
-    )
-    return User.objects.filter(pk__in=manager_ids, is_active=True).order_by("email")
-
-
 def plan_weekly_digests(*, today: date | None = None, enqueue_sender: bool = True) -> int:
     """One digest row per manager for the last full week (Monday to Sunday) before `today`.
     Idempotent like the planner; returns the rows added."""
@@ -66,7 +44,7 @@ def plan_weekly_digests(*, today: date | None = None, enqueue_sender: bool = Tru
     week = week_start(today) - timedelta(days=7)
     rows = [
         Reminder(user_id=pk, body=DIGEST_BODY, cycle_end=week, kind=Kind.DIGEST, planned_on=today)
-        for pk in managers().values_list("pk", flat=True)
+        for pk in managers_of_anyone().values_list("pk", flat=True)
     ]
     if not rows:
         return 0

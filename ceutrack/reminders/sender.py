@@ -34,8 +34,8 @@ from django.utils import timezone
 from ceutrack import rules
 from ceutrack.accounts.models import User
 from ceutrack.credentials.evaluation import evaluate_people, load_catalog
+from ceutrack.organizations.access import managers_of
 from ceutrack.reminders import digest
-from ceutrack.reminders.digest import managers_of
 from ceutrack.reminders.emails import build_message, unsubscribe_url
 from ceutrack.reminders.models import Kind, Reminder, ReminderPreferences, Status
 
@@ -338,4 +338,4 @@ def _outstanding_label(item: str) -> str:
 
 def managers_for_copies(user: User) -> list[User]:
     """Managers of the organizations the person consented to share progress with."""
-    return [m for m in managers_of(user) if m.pk != user.pk and m.is_active]
+    return list(managers_of(user))

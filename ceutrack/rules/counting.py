@@ -124,11 +124,6 @@ MARKED_FOR: dict[str, Callable[[Activity], bool]] = {
 }
 
 
-def is_marked_for(body: str, activity: Activity) -> bool:
-    marker = MARKED_FOR.get(body)
-    return marker is not None and marker(activity)
-
-
 # ------------------------------------------------------------------ 3.5 totals
 
 

@@ -16,7 +16,7 @@ from ceutrack.credentials.evaluation import (
     activity_allocations,
     evaluate_people,
     evaluate_person,
-    person_input,
+    load_person_input,
     thresholds_from_settings,
 )
 from ceutrack.credentials.models import (
@@ -261,12 +261,10 @@ def test_a_longer_at_risk_window_in_settings_changes_the_status(settings):
 # ------------------------------------------------------------------ rows to engine input
 
 
-def test_person_input_passes_rows_in_entry_order_with_engine_ids():
+def test_the_engine_input_has_rows_in_entry_order_with_engine_ids():
     user = _user(aapc_membership_month=3)
-    later = CredentialFactory(
-        user=user, credential_type=credential_type("CCC"), earned_on=date(2024, 5, 1)
-    )
-    first = CredentialFactory(
+    CredentialFactory(user=user, credential_type=credential_type("CCC"), earned_on=date(2024, 5, 1))
+    CredentialFactory(
         user=user, credential_type=credential_type("CPC"), earned_on=date(2023, 1, 10)
     )
     older_entry = ActivityFactory(user=user, completed_on=date(2025, 1, 5), topic="")
@@ -274,13 +272,7 @@ def test_person_input_passes_rows_in_entry_order_with_engine_ids():
         user=user, completed_on=date(2024, 1, 5), topic="cardiology", units=Decimal("2.0")
     )
 
-    person = person_input(
-        user,
-        credentials=[later, first],
-        official_cycles=[],
-        evidence=None,
-        activities=[newer_entry, older_entry],
-    )
+    person = load_person_input(user)
 
     assert person.credentials == (
         HeldCredential(code="CPC", earned_on=date(2023, 1, 10)),
@@ -293,18 +285,14 @@ def test_person_input_passes_rows_in_entry_order_with_engine_ids():
     assert person.apprentice_evidence is None
 
 
-def test_person_input_copies_official_cycles_and_apprentice_evidence():
+def test_the_engine_input_copies_official_cycles_and_apprentice_evidence():
     user = _user()
-    cycle = OfficialCycleFactory(
-        user=user, body=AAPC, start=date(2024, 2, 1), end=date(2026, 1, 31)
-    )
-    evidence = ApprenticeEvidenceFactory(
+    OfficialCycleFactory(user=user, body=AAPC, start=date(2024, 2, 1), end=date(2026, 1, 31))
+    ApprenticeEvidenceFactory(
         user=user, experience_months=12, course_contact_hours=Decimal("80.0"), practicode=True
     )
 
-    person = person_input(
-        user, credentials=[], official_cycles=[cycle], evidence=evidence, activities=[]
-    )
+    person = load_person_input(user)
 
     official = person.official_cycles[0]
     assert (official.body, official.start, official.end, official.required) == (

@@ -214,10 +214,12 @@ def test_another_organizations_staff_id_gives_404(client, world):
     assert client.get(mismatched).status_code == 404
 
 
-def test_members_of_another_organization_are_not_in_managers_of(world):
-    from ceutrack.organizations.access import consented_members, managers_of
+def test_only_the_organizations_viewers_may_see_a_consented_member(world):
+    from ceutrack.organizations.access import managers_of, managers_of_anyone, visible_staff
 
     member = world.user("member")
-    assert set(managers_of(member)) == {world.user(a) for a in ("owner", "admin", "manager")}
+    viewers = {world.user(a) for a in ("owner", "admin", "manager")}
+    assert set(managers_of(member)) == viewers
     assert list(managers_of(world.user("withdrawn"))) == []
-    assert list(consented_members(world.org)) == [member]
+    assert [m.user for m in visible_staff(world.org)] == [member]
+    assert set(managers_of_anyone()) == viewers  # other_manager's organization shares nothing

@@ -260,3 +260,21 @@ def test_rejoining_after_leaving_restores_consent(client, owner):
     client.post(accept_url(invitation), {"consent": "on"})
     old.refresh_from_db()
     assert old.shares_records
+
+
+def test_invitations_in_a_state_count_an_overdue_pending_one_as_expired(owner):
+    org = owner.organization
+    InvitationFactory(organization=org, email="pending@example.com")
+    InvitationFactory(organization=org, email="revoked@example.com", status="revoked")
+    InvitationFactory(
+        organization=org, email="overdue@example.com", expires_at=timezone.now() - timedelta(days=1)
+    )
+    listing = Invitation.objects.filter(organization=org)
+
+    def emails(state):
+        return sorted(listing.in_state(state).values_list("email", flat=True))
+
+    assert emails("pending") == ["pending@example.com"]
+    assert emails("expired") == ["overdue@example.com"]
+    assert emails("revoked") == ["revoked@example.com"]
+    assert len(emails("no such state")) == 3

@@ -1,4 +1,7 @@
-"""The activity form: converts what a coder typed and refuses what the engine would reject.
+"""The activities app's forms. The activity form converts what a coder typed and refuses what
+the engine would reject; the others filter the list and take a certificate upload. The CSV
+upload form is in `csv_upload`, since it reads the file with `csvio`, which itself runs each row
+through `ActivityForm`.
 
 Which activities are refused at entry (domain.md 3.1) is decided by the engine's
 `activity_rejection`; this form only turns its reason into words.
@@ -12,9 +15,10 @@ from django.conf import settings
 
 from ceutrack.accounts.models import User
 from ceutrack.activities.certificates import CheckedCertificate, check_upload
+from ceutrack.activities.listing import CycleChoice, cycle_choices
 from ceutrack.activities.models import Activity, Kind
-from ceutrack.credentials.models import CredentialType
-from ceutrack.rules import DEFAULT_CATALOG, Catalog
+from ceutrack.credentials.models import Body, CredentialType
+from ceutrack.rules import DEFAULT_CATALOG, Catalog, Evaluation
 from ceutrack.rules import Activity as RulesActivity
 from ceutrack.rules.counting import activity_rejection, normalise_text
 from ceutrack.rules.types import FUTURE_DATE, INVALID_INCREMENT, INVALID_UNITS
@@ -199,3 +203,66 @@ class ActivityForm(forms.ModelForm):
                     "each approved course once."
                 )
         return warnings
+
+
+class ActivityFilterForm(forms.Form):
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "Title, provider, index, notes"}),
+    )
+    body = forms.ChoiceField(
+        label="Reported to", required=False, choices=[("", "Any body"), *Body.choices]
+    )
+    cycle = forms.ChoiceField(label="Cycle", required=False)
+    kind = forms.ChoiceField(
+        label="Kind", required=False, choices=[("", "Any kind"), *Kind.choices]
+    )
+    sort = forms.ChoiceField(
+        label="Sort",
+        required=False,
+        choices=[("newest", "Newest first"), ("oldest", "Oldest first")],
+    )
+
+    def __init__(self, *args: Any, evaluation: Evaluation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.cycles = {c.value: c for c in cycle_choices(evaluation)}
+        self.fields["cycle"].choices = [("", "Any cycle")] + [
+            (value, c.label) for value, c in self.cycles.items()
+        ]
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            field.widget.attrs["class"] = css
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters given; an invalid one (a stale cycle link) is dropped alone."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+    def has_filters(self) -> bool:
+        return any(name in self.filters() for name in ("q", "body", "cycle", "kind"))
+
+    def selected_cycle(self) -> CycleChoice | None:
+        return self.cycles.get(self.filters().get("cycle", ""))
+
+
+class CertificateUploadForm(forms.Form):
+    certificate = forms.FileField(
+        label="Certificate",
+        widget=forms.FileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        limit = settings.CERTIFICATE_MAX_BYTES / 2**20
+        self.fields["certificate"].help_text = (
+            f"PDF, PNG or JPEG, up to {limit:g} MB. A PDF with a text layer is read to fill "
+            "in the form; you check every field before anything is saved."
+        )
+
+    def clean_certificate(self):  # type: ignore[no-untyped-def]
+        upload = self.cleaned_data["certificate"]
+        self.checked = check_upload(upload, max_bytes=settings.CERTIFICATE_MAX_BYTES)
+        return upload

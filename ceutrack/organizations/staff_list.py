@@ -1,5 +1,6 @@
-"""The compliance dashboard's queries: filtered, sorted staff with their stored summaries,
-status counts and CSV rows, in a fixed number of queries whatever the number of staff."""
+"""The staff list of the compliance dashboard: filtered, sorted staff with their stored
+summaries, status counts, rows and CSV lines, in a fixed number of queries whatever the number
+of staff."""
 
 import csv
 from collections.abc import Iterable, Iterator

@@ -37,7 +37,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, signed in only through allauth (two-factor, rate limits): admin_site.py
+    "ceutrack.admin_apps.CeutrackAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -153,6 +154,8 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Production admin: only staff who signed in with an authenticator code (ceutrack/admin_site.py).
+ADMIN_REQUIRES_TWO_FACTOR = not DEBUG
 MFA_TOTP_ISSUER = "ceutrack"
 
 # --- Internationalisation: stored in UTC, shown in each user's time zone.

@@ -317,3 +317,43 @@ def test_an_invitation_to_the_hostile_organization_keeps_the_subject_on_one_line
     message = mail.outbox[-1]
     assert "\n" not in message.subject and "\r" not in message.subject
     assert message.bcc == [] and "Bcc" not in message.message()
+
+
+def test_the_csv_import_preview_escapes_the_uploaded_rows_and_file_name(client, world):
+    from tests.certificate_files import upload
+
+    client.force_login(world["coder"])
+    header = "title,provider,completed_on,units,kind,aapc,aapc_index,notes"
+
+    def quoted(value: str) -> str:
+        return '"' + value.replace('"', '""') + '"'
+
+    rows = [
+        header,
+        ",".join(
+            [
+                *(quoted(VALUE["title"]), quoted(VALUE["provider"])),
+                *("2025-03-15", "1", "webinar", "yes", "X1", quoted(VALUE["notes"])),
+            ]
+        ),
+        ",".join([quoted(VALUE["name"]), "AAPC", "not-a-date", "1", "webinar", "yes", "", ""]),
+    ]
+    uploaded = client.post(
+        reverse("activities:csv_import"),
+        {"file": upload(VALUE["file"][:80] + ".csv", "\n".join(rows).encode())},
+    )
+    preview = client.get(reverse("activities:csv_preview"))
+
+    assert uploaded.status_code == 302
+    assert_inert_html(preview.content.decode(), shows=("title", "name"))
+
+
+def test_the_profile_form_sent_back_with_errors_escapes_the_name(client, world):
+    client.force_login(world["coder"])
+
+    response = client.post(
+        reverse("profile"), {"full_name": VALUE["manager"], "time_zone": "Nowhere"}
+    )
+
+    assert response.status_code == 200
+    assert_inert_html(response.content.decode(), shows=("manager",))

@@ -125,6 +125,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "ceutrack_cache",
+            # Django's default (300 rows, then a third culled) would drop live lockout
+            # counters of a large department; expired rows are culled first anyway.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
 PER_PROCESS_CACHES = frozenset(

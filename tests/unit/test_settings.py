@@ -122,8 +122,10 @@ def test_it_starts_in_production_with_both_and_then_is_strict(outcomes):
     assert values["SSL_REDIRECT"] is True
     assert values["STATICFILES"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
     assert values["ADMIN_REQUIRES_TWO_FACTOR"] is True
-    # Without Redis, a cache every worker shares: a table in the database.
+    # Without Redis, a cache every worker shares: a table in the database, large enough that
+    # a department's lockout counters are not culled.
     assert values["CACHE"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    assert values["CACHE"]["OPTIONS"]["MAX_ENTRIES"] >= 10_000
 
 
 def test_it_trusts_forwarded_headers_only_when_told_a_proxy_is_in_front(outcomes):

@@ -267,3 +267,21 @@ def test_a_second_owner_may_leave_and_the_first_stays():
 
     with pytest.raises(TransitionRefused):
         services.leave(first, by=first.user)
+
+
+@pytest.mark.parametrize(
+    ("start", "invited"), [("left", True), ("removed", True), ("staff joined", False)]
+)
+def test_people_who_left_or_were_removed_can_be_reinvited_and_members_cannot(start, invited):
+    world = build_world(start)
+
+    result = services.invite_people(
+        organization=world["organization"],
+        emails_to_invite=[world["person"].email],
+        role=Role.MEMBER,
+        team=None,
+        invited_by=world["owner"].user,
+    )
+
+    assert bool(result.sent) is invited
+    assert bool(result.already_members) is not invited

@@ -14,7 +14,9 @@ from django.contrib import admin, messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.cache import never_cache
 
 SETUP_MESSAGE = (
     "The admin needs two-factor authentication: set up an authenticator app, "
@@ -46,6 +48,7 @@ class CeutrackAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         return super().has_permission(request) and two_factor_satisfied(request)
 
+    @method_decorator(never_cache)
     def login(self, request: HttpRequest, extra_context: object = None) -> HttpResponse:
         """Never a password form here: anonymous visitors go to allauth's sign-in, signed-in
         staff without two-factor to its set-up (or confirmation) page."""

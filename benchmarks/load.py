@@ -8,9 +8,11 @@
    activities each) and --users manager accounts of one organization with --staff consented
    staff (the coders among them), with every compliance summary computed.
 2. Collects static files and starts gunicorn on 127.0.0.1 (a free port) in production mode:
-   DEBUG off, a random SECRET_KEY, ALLOWED_HOSTS=127.0.0.1, SECURE_SSL_REDIRECT=False. The
-   client sends `X-Forwarded-Proto: https`, as the TLS-terminating proxy in front of
-   gunicorn would, so secure cookies and the CSRF referer check run as in production.
+   DEBUG off, a random SECRET_KEY, ALLOWED_HOSTS=127.0.0.1, SECURE_SSL_REDIRECT=False and
+   BEHIND_PROXY=1. The client sends `X-Forwarded-Proto: https`, as the TLS-terminating proxy
+   in front of gunicorn would, so secure cookies and the CSRF referer check run as in
+   production. Every user signs in from the same address, as a department behind one NAT
+   does: the production sign-in limits must let them all in.
 3. Signs every virtual user in through the real login form (half coders, half managers),
    then runs them for --duration seconds or --max-requests requests, whichever comes
    first: coders GET their dashboard, managers GET one of the first pages of the
@@ -196,6 +198,7 @@ def server_env(scratch: Path) -> dict[str, str]:
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS=HOST,
         SECURE_SSL_REDIRECT="False",
+        BEHIND_PROXY="1",  # this client plays the TLS proxy: trust its X-Forwarded-Proto
         CELERY_TASK_ALWAYS_EAGER="False",
     )
     return env

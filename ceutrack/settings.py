@@ -37,7 +37,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, signed in only through allauth (two-factor, rate limits): admin_site.py
+    "ceutrack.admin_apps.CeutrackAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -104,9 +105,15 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache: Redis when REDIS_URL is set, else local memory (per process).
+# --- Cache: allauth's login lockouts and used TOTP codes and the invitation caps live here, so
+# every gunicorn worker (and Celery) must share it: Redis when REDIS_URL is set, else a table in
+# the database (created by migrations: ceutrack/accounts/migrations/0002_create_cache_table.py).
+# CACHE_URL (django-environ syntax) overrides; production refuses a per-process cache.
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
+CACHE_URL = env.str("CACHE_URL", default="")
+if CACHE_URL:
+    CACHES = {"default": env.cache_url_config(CACHE_URL)}
+elif REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -114,7 +121,23 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "ceutrack_cache",
+            # Django's default (300 rows, then a third culled) would drop live lockout
+            # counters of a large department; expired rows are culled first anyway.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+PER_PROCESS_CACHES = frozenset(
+    {"django.core.cache.backends.locmem.LocMemCache", "django.core.cache.backends.dummy.DummyCache"}
+)
+if not DEBUG and CACHES["default"]["BACKEND"] in PER_PROCESS_CACHES:
+    raise ImproperlyConfigured(
+        "CACHE_URL names a per-process cache: login lockouts and used two-factor codes would "
+        "not be shared between workers. Use Redis (REDIS_URL) or the database cache."
+    )
 
 # --- Auth: custom user, email login through django-allauth.
 AUTH_USER_MODEL = "accounts.User"
@@ -144,8 +167,13 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
 ACCOUNT_ADAPTER = "ceutrack.accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "ceutrack.accounts.forms.SignupForm"}
+# Sign-in limits fit a hospital: a whole coding department shares one NAT address, so what is
+# limited hard is FAILURES (5 per account per 5 minutes, 10 per address per minute; a success
+# gives its attempt back), while sign-in attempts from one address may reach
+# SIGNINS_PER_ADDRESS_PER_MINUTE (a 500-person department starting its shift at once).
+SIGNINS_PER_ADDRESS_PER_MINUTE = env.int("SIGNINS_PER_ADDRESS_PER_MINUTE", default=600)
 ACCOUNT_RATE_LIMITS = {
-    "login": "30/m/ip",
+    "login": f"{SIGNINS_PER_ADDRESS_PER_MINUTE}/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
@@ -153,6 +181,13 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# BEHIND_PROXY: a TLS-terminating proxy in front sets X-Forwarded-Proto and X-Forwarded-For.
+# Only then are they trusted (a client could forge them otherwise): HTTPS detection, and the
+# client address the sign-in limits count (the proxy's last X-Forwarded-For entry).
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+ALLAUTH_TRUSTED_PROXY_COUNT = 1 if BEHIND_PROXY else 0
+# Production admin: only staff who signed in with an authenticator code (ceutrack/admin_site.py).
+ADMIN_REQUIRES_TWO_FACTOR = not DEBUG
 MFA_TOTP_ISSUER = "ceutrack"
 
 # --- Internationalisation: stored in UTC, shown in each user's time zone.
@@ -284,7 +319,8 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     # Load balancers and compose probe /healthz over plain HTTP inside the network.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if BEHIND_PROXY:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

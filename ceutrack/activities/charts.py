@@ -1,9 +1,10 @@
 """Server-side SVG chart of a cycle: units counted per month against a steady pace.
 
 Pure functions: they take the engine's `CycleResult` (its counted activities, required units,
-start and end) and return plain data or an SVG string. Month bucketing is presentation; the
-steady-pace line is the engine's `required x elapsed / total_days`, taken at the end of each
-month so that it reaches the requirement on the cycle's last day.
+start and end) and return plain data, or an SVG drawn by a template that escapes its text.
+Month bucketing is presentation; the steady-pace line is the engine's
+`required x elapsed / total_days`, taken at the end of each month so that it reaches the
+requirement on the cycle's last day.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ import math
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from html import escape
+
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 
 from ceutrack.rules import CycleResult
 
@@ -24,7 +27,6 @@ MARGIN_RIGHT = 12
 MARGIN_TOP = 14
 MARGIN_BOTTOM = 34
 MAX_X_LABELS = 9
-_AXIS_TEXT = 'font-size="11" fill="#495057" font-family="system-ui, sans-serif"'
 
 
 @dataclass(frozen=True)
@@ -124,9 +126,9 @@ def render_svg(
     desc: str,
     chart_id: str,
     today: date | None = None,
-) -> str:
-    """An accessible inline SVG (role="img" with <title> and <desc>); escaped throughout."""
-    cid = escape(chart_id)
+) -> SafeString:
+    """An accessible inline SVG (role="img" with <title> and <desc>), rendered by the
+    template activities/_chart.svg, which escapes every piece of text it writes."""
     plot_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
     plot_h = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
     highest = max(
@@ -144,55 +146,30 @@ def render_svg(
     def y(value: Decimal) -> float:
         return MARGIN_TOP + plot_h - float(value) / y_max * plot_h
 
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" '
-        f'class="cycle-chart" role="img" aria-labelledby="{cid}-title {cid}-desc" '
-        f'preserveAspectRatio="xMidYMid meet">',
-        f'<title id="{cid}-title">{escape(title)}</title>',
-        f'<desc id="{cid}-desc">{escape(desc)}</desc>',
-    ]
+    grid = []
     for k in range(5):
         value = Decimal(y_max) * k / 4
         gy = y(value)
-        parts.append(
-            f'<line class="grid" stroke="#dee2e6" x1="{MARGIN_LEFT}" y1="{gy:.1f}" '
-            f'x2="{WIDTH - MARGIN_RIGHT}" y2="{gy:.1f}"/>'
-            f'<text class="axis" {_AXIS_TEXT} x="{MARGIN_LEFT - 6}" y="{gy + 4:.1f}" '
-            f'text-anchor="end">'
-            f"{escape(_fmt(_cents(value)))}</text>"
-        )
+        grid.append({"y": f"{gy:.1f}", "label_y": f"{gy + 4:.1f}", "label": _fmt(_cents(value))})
     bar_w = band * 0.6
-    for i, point in enumerate(points):
-        if point.units > 0:
-            top = y(point.units)
-            parts.append(
-                f'<rect class="bar" fill="#9ec5fe" x="{x_mid(i) - bar_w / 2:.1f}" y="{top:.1f}" '
-                f'width="{bar_w:.1f}" height="{MARGIN_TOP + plot_h - top:.1f}">'
-                f"<title>{escape(point.label)}: {escape(_fmt(point.units))} units</title></rect>"
-            )
+    bars = [
+        {
+            "x": f"{x_mid(i) - bar_w / 2:.1f}",
+            "y": f"{y(point.units):.1f}",
+            "width": f"{bar_w:.1f}",
+            "height": f"{MARGIN_TOP + plot_h - y(point.units):.1f}",
+            "title": f"{point.label}: {_fmt(point.units)} units",
+        }
+        for i, point in enumerate(points)
+        if point.units > 0
+    ]
     step = math.ceil(n / MAX_X_LABELS)
-    for i, point in enumerate(points):
-        if i % step == 0:
-            parts.append(
-                f'<text class="axis" {_AXIS_TEXT} x="{x_mid(i):.1f}" '
-                f'y="{HEIGHT - MARGIN_BOTTOM + 18}" '
-                f'text-anchor="middle">{escape(point.month.strftime("%b %y"))}</text>'
-            )
-    pace = " ".join(f"{x_mid(i):.1f},{y(p.pace):.1f}" for i, p in enumerate(points))
-    parts.append(
-        f'<polyline class="pace" fill="none" stroke="#6c757d" stroke-width="2" '
-        f'stroke-dasharray="6 4" points="{pace}"/>'
-    )
-    earned = " ".join(
-        f"{x_mid(i):.1f},{y(p.cumulative):.1f}"
-        for i, p in enumerate(points)
-        if p.cumulative is not None
-    )
-    if earned:
-        parts.append(
-            f'<polyline class="earned" fill="none" stroke="#0a58ca" stroke-width="2.5" '
-            f'points="{earned}"/>'
-        )
+    months = [
+        {"x": f"{x_mid(i):.1f}", "label": point.month.strftime("%b %y")}
+        for i, point in enumerate(points)
+        if i % step == 0
+    ]
+    marker = None
     if today is not None and points and points[0].month <= today <= _month_end(points[-1].month):
         index = next(i for i, p in enumerate(points) if p.month == today.replace(day=1))
         days = calendar.monthrange(today.year, today.month)[1]
@@ -200,18 +177,32 @@ def render_svg(
         # Near the right edge the label goes on the line's left so it stays inside the chart.
         near_edge = tx > WIDTH - MARGIN_RIGHT - 50
         label_x, anchor = (tx - 4, "end") if near_edge else (tx + 4, "start")
-        parts.append(
-            f'<line class="today" stroke="#dc3545" stroke-width="1" stroke-dasharray="2 3" '
-            f'x1="{tx:.1f}" y1="{MARGIN_TOP}" x2="{tx:.1f}" y2="{MARGIN_TOP + plot_h}"/>'
-            f'<text class="axis" {_AXIS_TEXT} x="{label_x:.1f}" y="{MARGIN_TOP + 10}" '
-            f'text-anchor="{anchor}">today</text>'
-        )
-    parts.append(
-        f'<line class="axis-line" stroke="#6c757d" x1="{MARGIN_LEFT}" y1="{MARGIN_TOP + plot_h}" '
-        f'x2="{WIDTH - MARGIN_RIGHT}" y2="{MARGIN_TOP + plot_h}"/>'
-    )
-    parts.append("</svg>")
-    return "".join(parts)
+        marker = {"x": f"{tx:.1f}", "label_x": f"{label_x:.1f}", "anchor": anchor}
+    context = {
+        "id": chart_id,
+        "title": title,
+        "desc": desc,
+        "width": WIDTH,
+        "height": HEIGHT,
+        "left": MARGIN_LEFT,
+        "right": WIDTH - MARGIN_RIGHT,
+        "top": MARGIN_TOP,
+        "top_label": MARGIN_TOP + 10,
+        "bottom": MARGIN_TOP + plot_h,
+        "month_y": HEIGHT - MARGIN_BOTTOM + 18,
+        "axis_label_x": MARGIN_LEFT - 6,
+        "grid": grid,
+        "bars": bars,
+        "months": months,
+        "pace": " ".join(f"{x_mid(i):.1f},{y(p.pace):.1f}" for i, p in enumerate(points)),
+        "earned": " ".join(
+            f"{x_mid(i):.1f},{y(p.cumulative):.1f}"
+            for i, p in enumerate(points)
+            if p.cumulative is not None
+        ),
+        "today": marker,
+    }
+    return render_to_string("activities/_chart.svg", context)
 
 
 def chart_description(points: list[MonthPoint], *, required: Decimal) -> str:

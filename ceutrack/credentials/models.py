@@ -55,7 +55,11 @@ class CredentialType(models.Model):
         # Catch admin edits the engine could not make sense of, next to the field at fault.
         self.code = self.code.strip().upper()
         errors: dict[str, str] = {}
-        if bool(self.topic) != (self.topic_minimum is not None):
+        if self.base_units is not None and self.base_units <= 0:
+            errors["base_units"] = "Base units must be more than 0."
+        if self.topic_minimum is not None and self.topic_minimum <= 0:
+            errors["topic_minimum"] = "A topic minimum must be more than 0."
+        elif bool(self.topic) != (self.topic_minimum is not None):
             errors["topic_minimum"] = "Give both a topic and its minimum units, or neither."
         for field in ("apprentice_of", "supersedes"):
             other = getattr(self, field).strip().upper()
@@ -145,6 +149,18 @@ class BodyRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.body} rules"
+
+    def clean(self) -> None:
+        # Values the engine would turn into nonsense ("-1 of -1 (100 %)"), refused at the field.
+        errors: dict[str, str] = {}
+        if self.extra_units is not None and self.extra_units < 0:
+            errors["extra_units"] = "Extra units cannot be negative."
+        if self.max_units is not None and self.max_units <= 0:
+            errors["max_units"] = "The maximum must be more than 0."
+        if self.cycle_months is not None and self.cycle_months < 1:
+            errors["cycle_months"] = "A cycle lasts at least one month."
+        if errors:
+            raise ValidationError(errors)
 
 
 class CredentialQuerySet(models.QuerySet["Credential"]):

@@ -173,7 +173,7 @@ def seed_organization(manager: User, *coders: User, today: date | None = None) -
     Membership.objects.update_or_create(
         user=manager,
         organization=organization,
-        defaults={"role": Role.OWNER, "left_at": None},
+        defaults={"role": Role.OWNER, "left_at": None, "removed": False},
     )
     teams = [
         Team.objects.get_or_create(organization=organization, name=name)[0]
@@ -195,6 +195,7 @@ def seed_organization(manager: User, *coders: User, today: date | None = None) -
                 "consent_given_at": now,
                 "consent_withdrawn_at": None,
                 "left_at": None,
+                "removed": False,
             },
         )
     # bulk_create skips the signals that keep summaries fresh: refresh them here.

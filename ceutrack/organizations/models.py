@@ -2,9 +2,10 @@
 stored compliance summary the dashboard reads."""
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -51,6 +52,25 @@ class Team(models.Model):
         return self.name
 
 
+class MembershipState(models.TextChoices):
+    """Where a membership stands (transitions: Membership.join and the methods after it). An
+    open invitation is the "invited" step before a membership exists, or "re-invited" after
+    it ended."""
+
+    JOINED = "joined", "Member"
+    WITHDRAWN = "withdrawn", "Member, not sharing records"
+    LEFT = "left", "Left"
+    REMOVED = "removed", "Removed"
+
+
+class TransitionRefused(Exception):
+    """A membership change the membership's state does not allow (shown to the person)."""
+
+
+class NotPermitted(TransitionRefused):
+    """A membership change the person asking may not make (a 404 in views)."""
+
+
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def current(self) -> "MembershipQuerySet":
         return self.filter(left_at__isnull=True)
@@ -79,7 +99,9 @@ class Membership(models.Model):
     joined_at = models.DateTimeField(default=timezone.now)
     consent_given_at = models.DateTimeField(null=True, blank=True)
     consent_withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # When the membership ended (the person left or was removed); None while current.
     left_at = models.DateTimeField(null=True, blank=True)
+    removed = models.BooleanField(default=False, help_text="Ended by the organization.")
 
     objects = MembershipQuerySet.as_manager()
 
@@ -113,6 +135,104 @@ class Membership(models.Model):
     @property
     def can_manage(self) -> bool:
         return self.is_current and self.role in MANAGE_ROLES
+
+    @property
+    def state(self) -> MembershipState:
+        if self.left_at is not None:
+            return MembershipState.REMOVED if self.removed else MembershipState.LEFT
+        if self.role == Role.MEMBER and not self.shares_records:
+            return MembershipState.WITHDRAWN
+        return MembershipState.JOINED
+
+    # --- Transitions. Each checks the state and who asks, changes the row and saves it; the
+    # callers (ceutrack.organizations.services) add locking, mail and summary refreshes.
+    #   invited / re-invited --join--> joined (staff consent at that moment)
+    #   joined --withdraw_consent--> withdrawn --give_consent--> joined      (staff themselves)
+    #   joined / withdrawn --leave--> left                                   (the person)
+    #   joined / withdrawn --remove--> removed    (an owner or admin; only owners remove owners)
+    #   left / removed --(a new invitation)--> re-invited --join--> joined
+    # Ending a membership clears role, team and consent: a later join takes them from the new
+    # invitation alone, and staff must consent again.
+
+    def join(
+        self, invitation: "Invitation", *, by: AbstractBaseUser, consent: bool, now: datetime
+    ) -> None:
+        if by.pk != self.user_id:
+            raise NotPermitted("Only the invited person can accept an invitation.")
+        if invitation.organization_id != self.organization_id or not invitation.is_open(now):
+            raise NotPermitted("This invitation is no longer open.")
+        if self.pk is not None and self.is_current:
+            raise TransitionRefused(f"You are already a member of {self.organization.name}.")
+        if invitation.role == Role.MEMBER and not consent:
+            raise TransitionRefused("Tick the box to share your CEU records, or decline.")
+        self.role = invitation.role
+        self.team = invitation.team
+        self.joined_at = now
+        self.left_at = None
+        self.removed = False
+        self.consent_given_at = now if invitation.role == Role.MEMBER else None
+        self.consent_withdrawn_at = None
+        self.save()
+
+    def withdraw_consent(self, *, by: AbstractBaseUser, now: datetime) -> None:
+        self._check_self_service(by)
+        if self.state != MembershipState.JOINED or self.role != Role.MEMBER:
+            raise TransitionRefused("You are not sharing your records with this organization.")
+        self.consent_withdrawn_at = now
+        self.save(update_fields=["consent_withdrawn_at"])
+
+    def give_consent(self, *, by: AbstractBaseUser, now: datetime) -> None:
+        self._check_self_service(by)
+        if self.state != MembershipState.WITHDRAWN:
+            raise TransitionRefused("You already share your records with this organization.")
+        self.consent_given_at = now
+        self.consent_withdrawn_at = None
+        self.save(update_fields=["consent_given_at", "consent_withdrawn_at"])
+
+    def leave(self, *, by: AbstractBaseUser, now: datetime) -> None:
+        self._check_self_service(by)
+        if self.is_last_owner():
+            raise TransitionRefused(
+                "You are the only owner: make someone else an owner before you leave."
+            )
+        self._end(now=now, removed=False)
+
+    def remove(self, *, by: "Membership", now: datetime) -> None:
+        """`by` is the remover's own membership of the same organization."""
+        if (
+            by.organization_id != self.organization_id
+            or not by.can_manage
+            or by.pk == self.pk
+            or not self.is_current
+            or (self.role == Role.OWNER and by.role != Role.OWNER)
+        ):
+            raise NotPermitted("You cannot remove this person.")
+        if self.is_last_owner():
+            raise TransitionRefused("An organization needs at least one owner.")
+        self._end(now=now, removed=True)
+
+    def is_last_owner(self) -> bool:
+        return (
+            self.is_current
+            and self.role == Role.OWNER
+            and not Membership.objects.current()
+            .filter(organization_id=self.organization_id, role=Role.OWNER)
+            .exclude(pk=self.pk)
+            .exists()
+        )
+
+    def _check_self_service(self, by: AbstractBaseUser) -> None:
+        if by.pk != self.user_id or not self.is_current:
+            raise NotPermitted("Only the person can change their own membership.")
+
+    def _end(self, *, now: datetime, removed: bool) -> None:
+        self.left_at = now
+        self.removed = removed
+        self.role = Role.MEMBER
+        self.team = None
+        self.consent_given_at = None
+        self.consent_withdrawn_at = None
+        self.save()
 
 
 class InvitationStatus(models.TextChoices):

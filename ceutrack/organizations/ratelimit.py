@@ -1,9 +1,10 @@
 """A ceiling on invitation emails: per organization and per inviter, per clock hour.
 
 Invitations send mail to addresses someone typed in, so a compromised or careless account could
-turn ceutrack into a spam relay. Counters live in the cache (Redis in production, shared by every
-web process; the same store allauth's login limits use). Each counter is incremented first and
-given back when over the limit, so two requests racing cannot both slip past it.
+turn ceutrack into a spam relay. Counters live in the cache (Redis, or the database cache table
+without it; shared by every web process, like allauth's sign-in limits). Each counter is
+incremented first and given back when over the limit, so two requests racing cannot both slip
+past it.
 """
 
 from datetime import datetime, timedelta

@@ -16,6 +16,7 @@ from ceutrack.organizations.models import (
     Invitation,
     InvitationStatus,
     Membership,
+    NotPermitted,
     NudgeLog,
     Organization,
     Role,
@@ -122,56 +123,56 @@ def email_matches(user: User, email: str) -> bool:
 
 
 @transaction.atomic
-def accept_invitation(invitation: Invitation, *, user: User) -> Membership:
-    """Join (or rejoin) with the invited role; staff give consent at this moment."""
+def accept_invitation(invitation: Invitation, *, user: User, consent: bool) -> Membership:
+    """Join, or rejoin after leaving or removal, with the role and team of this invitation
+    alone; staff give consent at this moment. Raises TransitionRefused (or NotPermitted)."""
     now = timezone.now()
-    membership, _ = Membership.objects.get_or_create(
-        user=user, organization=invitation.organization, defaults={"role": invitation.role}
-    )
-    if membership.role != Role.OWNER:
-        membership.role = invitation.role
-    membership.team = invitation.team or membership.team
-    if membership.left_at is not None:
-        membership.left_at = None
-        membership.joined_at = now
-    if membership.role == Role.MEMBER:
-        membership.consent_given_at = now
-        membership.consent_withdrawn_at = None
-    membership.save()
+    if not email_matches(user, invitation.email):
+        raise NotPermitted("This invitation was sent to another address.")
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    membership = (
+        Membership.objects.select_for_update()
+        .filter(user=user, organization=invitation.organization)
+        .first()
+    ) or Membership(user=user, organization=invitation.organization)
+    membership.join(invitation, by=user, consent=consent, now=now)
     invitation.status = InvitationStatus.ACCEPTED
     invitation.accepted_at = now
     invitation.accepted_by = user
     invitation.save(update_fields=["status", "accepted_at", "accepted_by"])
-    if membership.role == Role.MEMBER:
+    if membership.shares_records:
         summaries.queue_refresh(user.pk)
     return membership
 
 
-def withdraw_consent(membership: Membership) -> None:
-    membership.consent_withdrawn_at = timezone.now()
-    membership.save(update_fields=["consent_withdrawn_at"])
+def withdraw_consent(membership: Membership, *, by: User) -> None:
+    membership.withdraw_consent(by=by, now=timezone.now())
 
 
-def give_consent(membership: Membership) -> None:
-    membership.consent_given_at = timezone.now()
-    membership.consent_withdrawn_at = None
-    membership.save(update_fields=["consent_given_at", "consent_withdrawn_at"])
+def give_consent(membership: Membership, *, by: User) -> None:
+    membership.give_consent(by=by, now=timezone.now())
     summaries.queue_refresh(membership.user_id)
 
 
-def leave(membership: Membership) -> None:
-    membership.left_at = timezone.now()
-    membership.save(update_fields=["left_at"])
+@transaction.atomic
+def leave(membership: Membership, *, by: User) -> None:
+    _lock_owners(membership.organization_id)
+    membership.leave(by=by, now=timezone.now())
 
 
-def is_last_owner(membership: Membership) -> bool:
-    if membership.role != Role.OWNER:
-        return False
-    return (
-        not Membership.objects.current()
-        .filter(organization_id=membership.organization_id, role=Role.OWNER)
-        .exclude(pk=membership.pk)
-        .exists()
+@transaction.atomic
+def remove(membership: Membership, *, by: Membership) -> None:
+    _lock_owners(membership.organization_id)
+    membership.remove(by=by, now=timezone.now())
+
+
+def _lock_owners(organization_id: int) -> None:
+    """Serialise two owners leaving or removing each other at once, so one always stays
+    (PostgreSQL row locks; SQLite writes are serial anyway)."""
+    list(
+        Membership.objects.select_for_update()
+        .filter(organization_id=organization_id, role=Role.OWNER)
+        .values_list("pk", flat=True)
     )
 
 

@@ -33,7 +33,9 @@ from ceutrack.organizations.models import (
     Invitation,
     InvitationStatus,
     Membership,
+    NotPermitted,
     Role,
+    TransitionRefused,
 )
 from ceutrack.organizations.staff_list import (
     ROW_COLUMNS,
@@ -90,8 +92,13 @@ def organization_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def membership_withdraw(request: HttpRequest, membership_id: int) -> HttpResponse:
     membership = access.get_own_membership(request.user, membership_id)
-    if membership.shares_records:
-        services.withdraw_consent(membership)
+    try:
+        services.withdraw_consent(membership, by=request.user)
+    except NotPermitted as refused:
+        raise Http404 from refused
+    except TransitionRefused:
+        pass  # not sharing already: nothing to withdraw
+    else:
         messages.success(
             request, f"{membership.organization.name} can no longer see your CEU records."
         )
@@ -105,11 +112,17 @@ def membership_consent(request: HttpRequest, membership_id: int) -> HttpResponse
     if membership.role != Role.MEMBER:
         raise Http404
     form = ConsentForm(request.POST)
-    if form.is_valid():
-        services.give_consent(membership)
-        messages.success(request, f"You share your CEU records with {membership.organization}.")
-    else:
+    if not form.is_valid():
         messages.error(request, form.errors["consent"][0])
+        return redirect("organizations:list")
+    try:
+        services.give_consent(membership, by=request.user)
+    except NotPermitted as refused:
+        raise Http404 from refused
+    except TransitionRefused as refused:
+        messages.info(request, str(refused))
+    else:
+        messages.success(request, f"You share your CEU records with {membership.organization}.")
     return redirect("organizations:list")
 
 
@@ -117,13 +130,15 @@ def membership_consent(request: HttpRequest, membership_id: int) -> HttpResponse
 @require_POST
 def membership_leave(request: HttpRequest, membership_id: int) -> HttpResponse:
     membership = access.get_own_membership(request.user, membership_id)
-    if services.is_last_owner(membership):
-        messages.error(
-            request, "You are the only owner: make someone else an owner before you leave."
-        )
-        return redirect("organizations:list")
-    services.leave(membership)
-    messages.success(request, f"You left {membership.organization.name}.")
+    name = membership.organization.name
+    try:
+        services.leave(membership, by=request.user)
+    except NotPermitted as refused:
+        raise Http404 from refused
+    except TransitionRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, f"You left {name}.")
     return redirect("organizations:list")
 
 
@@ -273,12 +288,13 @@ def member_team(request: HttpRequest, slug: str, membership_id: int) -> HttpResp
 def member_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
     organization, membership = access.get_organization(request.user, slug, manage=True)
     target = access.get_manageable_membership(organization, membership_id)
-    if target.role == Role.OWNER and membership.role != Role.OWNER:
-        raise Http404
-    if services.is_last_owner(target):
-        messages.error(request, "An organization needs at least one owner.")
+    try:
+        services.remove(target, by=membership)
+    except NotPermitted as refused:
+        raise Http404 from refused
+    except TransitionRefused as refused:
+        messages.error(request, str(refused))
     else:
-        services.leave(target)
         messages.success(request, f"{target.user.display_name} was removed.")
     return redirect("organizations:people", organization.slug)
 
@@ -423,7 +439,14 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "organizations/invitation_accept.html", context)
     form = ConsentForm(_posted(request)) if invitation.role == Role.MEMBER else None
     if request.method == "POST" and (form is None or form.is_valid()):
-        membership = services.accept_invitation(invitation, user=user)
+        try:
+            consent = bool(form is not None and form.cleaned_data["consent"])
+            membership = services.accept_invitation(invitation, user=user, consent=consent)
+        except NotPermitted as refused:
+            raise Http404 from refused
+        except TransitionRefused as refused:
+            messages.info(request, str(refused))
+            return redirect("organizations:list")
         messages.success(request, f"You joined {invitation.organization.name}.")
         if membership.can_view:
             return redirect("organizations:dashboard", invitation.organization.slug)

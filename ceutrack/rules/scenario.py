@@ -174,8 +174,10 @@ def _activity(item: object, where: str) -> Activity:
     raw_id = obj.get("id")
     if _is_int(raw_id):
         raw_id = str(raw_id)
-    if not isinstance(raw_id, str) or not raw_id:
+    if raw_id is None or raw_id == "":
         raise ScenarioError(f"{where}: id is missing")
+    if not isinstance(raw_id, str):
+        raise ScenarioError(f"{where}: id must be a string or a whole number, not {_show(raw_id)}")
     where = f"activity {raw_id}"
     kind = _text(obj, "kind", where, "other")
     if kind not in ACTIVITY_KINDS:
@@ -209,13 +211,11 @@ def _official(item: object, where: str, catalog: Catalog) -> OfficialCycle:
     end = _date(_required(obj, "end", where), f"{where}.end")
     if end < start:
         raise ScenarioError(f"{where}: end {end} is before start {start}")
-    required = obj.get("required")
-    return OfficialCycle(
-        body=rules.body,
-        start=start,
-        end=end,
-        required=None if required is None else _decimal(required, f"{where}.required"),
-    )
+    raw_required = obj.get("required")
+    required = None if raw_required is None else _decimal(raw_required, f"{where}.required")
+    if required is not None and required <= 0:
+        raise ScenarioError(f"{where}.required: must be more than 0 (or null), not {required}")
+    return OfficialCycle(body=rules.body, start=start, end=end, required=required)
 
 
 def _evidence(item: object) -> ApprenticeEvidence:

@@ -1,5 +1,6 @@
-"""/healthz: 200 naming the database and broker as ok when both answer, 503 and the failing
-part otherwise. Load balancers and compose health checks rely on it."""
+"""/healthz: 200 naming the database, broker and shared cache as ok when all answer, 503 and
+the failing part otherwise, never the exception (that goes to the log). Load balancers and
+compose health checks rely on it."""
 
 import socket
 import time
@@ -56,6 +57,7 @@ def test_it_answers_200_naming_database_and_broker_as_ok(client, db, filesystem_
         "status": "ok",
         "database": {"status": "ok", "detail": connection.vendor},
         "broker": {"status": "ok", "detail": "filesystem"},
+        "cache": {"status": "ok", "detail": "locmem"},
     }
     assert "no-cache" in response["Cache-Control"]
 
@@ -69,7 +71,7 @@ def test_it_answers_503_naming_the_broker_when_its_folders_are_missing(
     body = response.json()
     assert body["status"] == "fail"
     assert body["database"]["status"] == "ok"
-    assert body["broker"] == {"status": "fail", "detail": "FileNotFoundError"}
+    assert body["broker"] == {"status": "fail", "detail": "unavailable"}
 
 
 def test_it_answers_503_when_a_broker_folder_is_a_file_that_cannot_take_messages(
@@ -96,7 +98,7 @@ def test_it_answers_503_naming_the_broker_when_nothing_listens_on_the_redis_port
     response = client.get("/healthz")
 
     assert response.status_code == 503
-    assert response.json()["broker"] == {"status": "fail", "detail": "ConnectionError"}
+    assert response.json()["broker"] == {"status": "fail", "detail": "unavailable"}
     assert response.json()["database"]["status"] == "ok"
 
 
@@ -130,7 +132,7 @@ def test_it_answers_503_naming_the_database_when_it_does_not_answer(
     monkeypatch.undo()
 
     assert response.status_code == 503
-    assert response.json()["database"] == {"status": "fail", "detail": "OperationalError"}
+    assert response.json()["database"] == {"status": "fail", "detail": "unavailable"}
     assert response.json()["broker"]["status"] == "ok"
 
 
@@ -145,3 +147,37 @@ def test_it_reports_the_real_postgresql_and_redis_that_make_test_starts(client, 
     assert response.status_code == 200
     assert response.json()["database"] == {"status": "ok", "detail": "postgresql"}
     assert response.json()["broker"] == {"status": "ok", "detail": "redis"}
+
+
+def test_it_answers_503_naming_the_cache_without_saying_why(
+    client, db, filesystem_broker, settings
+):
+    create_folders(filesystem_broker)
+    # A database cache whose table was never created (createcachetable not run).
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "no_such_cache_table",
+        }
+    }
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["cache"] == {"status": "fail", "detail": "unavailable"}
+    assert "no_such_cache_table" not in response.content.decode()
+    assert response.json()["database"]["status"] == "ok"
+
+
+def test_the_database_cache_table_exists_after_migrations(db, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "ceutrack_cache",
+        }
+    }
+    from django.core.cache import cache
+
+    cache.set("shared", "by every worker", timeout=60)
+
+    assert cache.get("shared") == "by every worker"

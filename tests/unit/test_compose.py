@@ -11,6 +11,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 APP_SERVICES = ("web", "worker", "beat")
+ONE_SHOT = ("migrate",)
 
 
 @pytest.fixture(scope="module")
@@ -38,11 +39,22 @@ def module_exists(dotted: str) -> bool:
 
 
 def test_it_defines_the_app_and_its_services(compose):
-    assert set(compose["services"]) == {"web", "worker", "beat", "postgres", "redis", "mailpit"}
+    assert set(compose["services"]) == {
+        "migrate",
+        "web",
+        "worker",
+        "beat",
+        "postgres",
+        "redis",
+        "mailpit",
+    }
 
 
-def test_it_gives_every_service_a_health_check(compose):
+def test_it_gives_every_long_running_service_a_health_check(compose):
     for name, service in compose["services"].items():
+        if name in ONE_SHOT:
+            assert service["restart"] == "no"
+            continue
         check = service.get("healthcheck", {})
         assert check.get("test"), f"{name} has no health check"
         assert not check.get("disable"), f"{name} disables its health check"
@@ -78,12 +90,40 @@ def test_it_serves_web_with_gunicorn_on_the_project_wsgi_module(compose):
     wsgi_module = re.search(r"gunicorn\s+([\w.]+)", gunicorn_line)
     wsgi_target = wsgi_module.group(1) if wsgi_module else words[words.index("gunicorn") + 1]
     assert module_exists(wsgi_target)
-    assert "migrate" in " ".join(words)
+
+
+def test_it_migrates_once_before_web_worker_and_beat_start(compose):
+    migrate = compose["services"]["migrate"]
+    assert command_words(migrate)[-3:] == ["manage.py", "migrate", "--noinput"]
+    assert migrate["depends_on"]["postgres"]["condition"] == "service_healthy"
+    for name in APP_SERVICES:
+        depends = compose["services"][name]["depends_on"]
+        assert depends["migrate"]["condition"] == "service_completed_successfully", name
+        assert "migrate" not in " ".join(command_words(compose["services"][name])), name
+
+
+def test_it_passes_every_env_file_setting_to_the_app_containers(compose):
+    for name in (*APP_SERVICES, *ONE_SHOT):
+        env_file = compose["services"][name]["env_file"]
+        paths = [env_file] if isinstance(env_file, str) else env_file
+        paths = [p["path"] if isinstance(p, dict) else p for p in paths]
+        assert ".env" in paths, name
+
+
+def test_it_pins_every_image_to_a_version(compose):
+    version = re.search(r'^version = "([^"]+)"', (REPO / "pyproject.toml").read_text(), re.M)
+    for name, service in compose["services"].items():
+        image = service["image"]
+        repository, _, tag = image.rpartition(":")
+        assert repository and tag, f"{name}: {image} has no tag"
+        assert tag != "latest" and re.search(r"\d", tag), f"{name}: {image} is not a version"
+    for name in (*APP_SERVICES, *ONE_SHOT):
+        assert compose["services"][name]["image"] == f"ceutrack:{version.group(1)}"
 
 
 def test_it_only_sets_variables_that_settings_reads(compose):
     read = env_names_read_by_settings()
-    for name in APP_SERVICES:
+    for name in (*APP_SERVICES, *ONE_SHOT):
         environment = compose["services"][name]["environment"]
         assert set(environment) - read == set(), f"{name} sets variables settings ignores"
         assert {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "EMAIL_URL"} <= set(

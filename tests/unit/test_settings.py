@@ -28,6 +28,9 @@ print(json.dumps({
     "EMAIL_HOST": getattr(s, "EMAIL_HOST", None),
     "STATICFILES": s.STORAGES["staticfiles"]["BACKEND"],
     "SSL_REDIRECT": getattr(s, "SECURE_SSL_REDIRECT", False),
+    "PROXY_SSL_HEADER": s.SECURE_PROXY_SSL_HEADER,
+    "TRUSTED_PROXY_COUNT": s.ALLAUTH_TRUSTED_PROXY_COUNT,
+    "ADMIN_REQUIRES_TWO_FACTOR": s.ADMIN_REQUIRES_TWO_FACTOR,
 }))
 """
 
@@ -52,6 +55,8 @@ CASES = {
     "redis": (PRINT_SETTINGS, {"DEBUG": "1", "REDIS_URL": "redis://cache.internal:6379/2"}),
     "smtp": (PRINT_SETTINGS, {"DEBUG": "1", "EMAIL_URL": "smtp://user:pw@mail.internal:2525"}),
     "collectstatic": (COLLECTSTATIC, PRODUCTION),
+    "behind_proxy": (PRINT_SETTINGS, {**PRODUCTION, "BEHIND_PROXY": "1"}),
+    "per_process_cache": (START_DJANGO, {**PRODUCTION, "CACHE_URL": "locmemcache://"}),
 }
 
 
@@ -116,6 +121,28 @@ def test_it_starts_in_production_with_both_and_then_is_strict(outcomes):
     assert values["DEBUG"] is False
     assert values["SSL_REDIRECT"] is True
     assert values["STATICFILES"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert values["ADMIN_REQUIRES_TWO_FACTOR"] is True
+    # Without Redis, a cache every worker shares: a table in the database, large enough that
+    # a department's lockout counters are not culled.
+    assert values["CACHE"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    assert values["CACHE"]["OPTIONS"]["MAX_ENTRIES"] >= 10_000
+
+
+def test_it_trusts_forwarded_headers_only_when_told_a_proxy_is_in_front(outcomes):
+    direct = outcomes["production"].settings()
+    proxied = outcomes["behind_proxy"].settings()
+
+    assert direct["PROXY_SSL_HEADER"] is None  # a client's X-Forwarded-Proto means nothing
+    assert direct["TRUSTED_PROXY_COUNT"] == 0  # sign-in limits count the connecting address
+    assert proxied["PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert proxied["TRUSTED_PROXY_COUNT"] == 1
+
+
+def test_it_refuses_a_per_process_cache_in_production(outcomes):
+    result = outcomes["per_process_cache"]
+
+    assert result.returncode != 0
+    assert "CACHE_URL names a per-process cache" in result.stderr
 
 
 def test_it_defaults_to_sqlite_the_filesystem_broker_and_console_email(outcomes):
@@ -127,7 +154,7 @@ def test_it_defaults_to_sqlite_the_filesystem_broker_and_console_email(outcomes)
     assert values["DATABASE"]["NAME"] == str(var_dir / "ceutrack.sqlite3")
     assert values["BROKER_URL"] == "filesystem://"
     assert values["BROKER_OPTIONS"]["data_folder_in"] == str(var_dir / "celery" / "queue")
-    assert values["CACHE"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert values["CACHE"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
     assert values["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
 
 

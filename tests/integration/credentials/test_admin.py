@@ -168,3 +168,62 @@ def test_people_without_staff_rights_cannot_open_the_catalog(client):
 
     assert response.status_code == 302
     assert User.objects.filter(is_staff=True).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"base_units": "-1"}, "base_units", "Base units must be more than 0."),
+        ({"base_units": "0"}, "base_units", "Base units must be more than 0."),
+        (
+            {"topic": "radiology", "topic_minimum": "-2"},
+            "topic_minimum",
+            "A topic minimum must be more than 0.",
+        ),
+    ],
+)
+def test_a_credential_type_with_impossible_units_is_refused(admin_client, changes, field, message):
+    cpc = credential_type("CPC")
+    before = cpc.base_units
+    url = reverse("admin:credentials_credentialtype_change", args=[cpc.pk])
+
+    response = admin_client.post(url, _form(cpc, **changes))
+
+    assert response.status_code == 200
+    assert message in response.text
+    assert CredentialType.objects.get(code="CPC").base_units == before
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"extra_units": "-5"}, "Extra units cannot be negative."),
+        ({"max_units": "-1"}, "The maximum must be more than 0."),
+        ({"max_units": "0"}, "The maximum must be more than 0."),
+        ({"cycle_months": "0"}, "A cycle lasts at least one month."),
+    ],
+)
+def test_a_body_rule_with_impossible_values_is_refused(admin_client, changes, message):
+    aapc = BodyRule.objects.get(body=AAPC)
+    url = reverse("admin:credentials_bodyrule_change", args=[aapc.pk])
+    form = {
+        "body": aapc.body,
+        "name": aapc.name,
+        "extra_units": aapc.extra_units,
+        "max_units": aapc.max_units,
+        "cycle_kind": aapc.cycle_kind,
+        "cycle_months": aapc.cycle_months,
+        "self_review_count": aapc.self_review_count,
+        **changes,
+    }
+
+    response = admin_client.post(url, form)
+
+    assert response.status_code == 200
+    assert message in response.text
+    fresh = BodyRule.objects.get(pk=aapc.pk)
+    assert (fresh.extra_units, fresh.max_units, fresh.cycle_months) == (
+        aapc.extra_units,
+        aapc.max_units,
+        aapc.cycle_months,
+    )

@@ -1,0 +1,16 @@
+"""The shared cache table (django.core.cache.backends.db.DatabaseCache) when there is no Redis:
+login lockouts, used TOTP codes and invitation caps must be seen by every web process, so
+`migrate` (make run, compose's migrate service) creates it. A no-op for other backends."""
+
+from django.core.management import call_command
+from django.db import migrations
+
+
+def create_cache_table(apps, schema_editor):
+    call_command("createcachetable", database=schema_editor.connection.alias, verbosity=0)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("accounts", "0001_initial")]
+
+    operations = [migrations.RunPython(create_cache_table, migrations.RunPython.noop)]

@@ -11,13 +11,16 @@ from django import forms
 from django.conf import settings
 
 from ceutrack.accounts.models import User
-from ceutrack.activities.certificates import CheckedCertificate, check_upload
+from ceutrack.activities.certificates import CheckedCertificate, check_quota, check_upload
 from ceutrack.activities.models import Activity, Kind
 from ceutrack.credentials.models import CredentialType
 from ceutrack.rules import DEFAULT_CATALOG, Catalog
 from ceutrack.rules import Activity as RulesActivity
 from ceutrack.rules.counting import activity_rejection, normalise_text
 from ceutrack.rules.types import FUTURE_DATE, INVALID_INCREMENT, INVALID_UNITS
+
+# Phones offer the camera for image/* as well as their files.
+CERTIFICATE_ACCEPT = "image/*,application/pdf,.pdf,.png,.jpg,.jpeg"
 
 
 def topic_label(topic: str) -> str:
@@ -48,7 +51,7 @@ class ActivityForm(forms.ModelForm):
     certificate_file = forms.FileField(
         label="Certificate",
         required=False,
-        widget=forms.FileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+        widget=forms.FileInput(attrs={"accept": CERTIFICATE_ACCEPT}),
     )
     remove_certificate = forms.BooleanField(label="Remove the current certificate", required=False)
 
@@ -122,6 +125,8 @@ class ActivityForm(forms.ModelForm):
             self.checked_certificate = check_upload(
                 upload, max_bytes=settings.CERTIFICATE_MAX_BYTES
             )
+            replacing = self.instance.certificate.name if self.instance.certificate else ""
+            check_quota(self.user, size=upload.size or 0, replacing=replacing)
         return upload
 
     def clean(self) -> dict[str, Any]:
@@ -199,3 +204,28 @@ class ActivityForm(forms.ModelForm):
                     "each approved course once."
                 )
         return warnings
+
+
+class CertificateUploadForm(forms.Form):
+    """The certificate that starts an activity: checked here, read later by a worker."""
+
+    certificate = forms.FileField(
+        label="Certificate",
+        widget=forms.FileInput(attrs={"accept": CERTIFICATE_ACCEPT}),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        limit = settings.CERTIFICATE_MAX_BYTES / 2**20
+        self.fields["certificate"].help_text = (
+            f"A PDF, or a photo or scan (PNG or JPEG), up to {limit:g} MB. On a phone you can "
+            "take the photo now. Its text is read to fill in the form; you check every field "
+            "before anything is saved."
+        )
+
+    def clean_certificate(self):  # type: ignore[no-untyped-def]
+        upload = self.cleaned_data["certificate"]
+        self.checked = check_upload(upload, max_bytes=settings.CERTIFICATE_MAX_BYTES)
+        check_quota(self.user, size=upload.size or 0)
+        return upload

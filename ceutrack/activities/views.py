@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from ceutrack.accounts.models import User
 from ceutrack.activities.certificates import (
     discard_upload_on_failure,
+    limit_certificate_upload,
     remove_after_commit,
     serve_certificate,
 )
@@ -64,6 +65,7 @@ def _save(request: HttpRequest, form: ActivityForm) -> Activity:
 
 
 @login_required
+@limit_certificate_upload()
 def activity_add(request: HttpRequest) -> HttpResponse:
     form = ActivityForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -76,6 +78,7 @@ def activity_add(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@limit_certificate_upload()
 def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_activity_for_user(request.user, pk)
     form = ActivityForm(

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from ceutrack.activities import certificates, extract
+from ceutrack.activities import certificates
 from ceutrack.activities.models import Activity, PendingCertificate
 from tests.certificate_files import png_bytes, upload
 from tests.certificate_samples import certificate_pdf, textless_pdf
@@ -34,19 +34,6 @@ def user(client):
     user = UserFactory()
     client.force_login(user)
     return user
-
-
-@pytest.fixture(autouse=True)
-def _read_in_process(monkeypatch):
-    """These tests are about the pages: the worker's reading runs the child's own code in this
-    process (tests/integration/activities/test_certificate_reading.py runs the real child)."""
-
-    def in_process(data, content_type, *, seconds, memory_bytes, max_pages, max_chars):
-        return extract.extract(
-            data, content_type, seconds=seconds, max_pages=max_pages, max_chars=max_chars
-        )
-
-    monkeypatch.setattr(certificates, "run_extraction", in_process)
 
 
 @pytest.fixture

@@ -69,7 +69,7 @@ def _certificates_read_in_process(request, monkeypatch):
     from ceutrack.activities import certificates, extract
 
     def in_process(data, content_type, *, seconds, memory_bytes, max_pages, max_chars):
-        return extract.extract(
+        return extract.extract_safely(
             data, content_type, seconds=seconds, max_pages=max_pages, max_chars=max_chars
         )
 

@@ -247,6 +247,18 @@ def extract(
     return Extraction(text=text, method="ocr") if text.strip() else Extraction(problem="no text")
 
 
+def extract_safely(
+    data: bytes, content_type: str, *, seconds: float, max_pages: int, max_chars: int
+) -> Extraction:
+    """`extract`, with every parser failure turned into an unreadable result."""
+    try:
+        return extract(
+            data, content_type, seconds=seconds, max_pages=max_pages, max_chars=max_chars
+        )
+    except (Exception, MemoryError, RecursionError) as error:
+        return Extraction(problem=f"{type(error).__name__}: {error}"[:200])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--type", required=True)
@@ -257,16 +269,13 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     apply_limits(seconds=options.seconds, memory_bytes=options.memory)
     data = sys.stdin.buffer.read()
-    try:
-        result = extract(
-            data,
-            options.type,
-            seconds=options.seconds,
-            max_pages=options.pages,
-            max_chars=options.chars,
-        )
-    except (Exception, MemoryError, RecursionError) as error:  # every parser failure
-        result = Extraction(problem=f"{type(error).__name__}: {error}"[:200])
+    result = extract_safely(
+        data,
+        options.type,
+        seconds=options.seconds,
+        max_pages=options.pages,
+        max_chars=options.chars,
+    )
     json.dump(
         {"text": result.text, "method": result.method, "problem": result.problem},
         sys.stdout,

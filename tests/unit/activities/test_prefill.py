@@ -6,8 +6,17 @@ from decimal import Decimal
 
 import pytest
 
-from ceutrack.activities.prefill import Proposal, mismatches, parse_certificate, pdf_text
+from ceutrack.activities import extract
+from ceutrack.activities.prefill import Proposal, mismatches, parse_certificate
 from tests.certificate_samples import certificate_pdf, textless_pdf
+
+
+def pdf_text(data: bytes) -> str:
+    """The text as the worker's child process reads it (here in-process)."""
+    return extract.extract_safely(
+        data, "application/pdf", seconds=10, max_pages=3, max_chars=20_000
+    ).text
+
 
 AAPC_STYLE = certificate_pdf(
     "Certificate of Completion",

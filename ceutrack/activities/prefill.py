@@ -72,6 +72,12 @@ _PROVIDER_INLINE = re.compile(
 _PROVIDER_END = re.compile(
     r"\s+(?:on|at|in|for|and|from|with|via|dated)\b.*$|\s*[,;(].*$|\s+-\s.*$|\.\s.*$", re.I
 )
+# A line naming only the format ("a live conference", "(chapter meeting)").
+_KIND_LINE = re.compile(
+    r"^\W*(?:(?:a|an|the)\s+)?(?:live\s+|virtual\s+|online\s+)?(?:[\w-]+\s+)?"
+    r"(?:webinar|workshop|seminar|conference|meeting|course|session)\W*$",
+    re.I,
+)
 _KIND_WORDS = r"(?:course|program(?:me)?|webinar|workshop|seminar|session|activity|conference|" + (
     r"training|event|meeting|class|lecture|module|quiz|self-review)"
 )
@@ -79,7 +85,7 @@ _TITLE_LABEL = re.compile(
     r"^\s*(?:(?:course|program|activity|session|event|webinar|workshop|seminar|conference|"
     r"presentation|module)\s+(?:title|name)|title\s+of\s+(?:the\s+)?(?:course|program|"
     r"activity|session|event|webinar|workshop|seminar)|title|course|program|activity|session|"
-    r"webinar|workshop|seminar|conference|event|topic|module)\s*[:#-]\s*(.*)$"
+    r"webinar|workshop|seminar|conference|event|topic|module|meeting|on-demand)\s*[:#-]\s*(.*)$"
     r"|^\s*(?:course|program|activity|session|event)\s+title\s*()$",
     re.I,
 )
@@ -88,7 +94,7 @@ _QUOTED = re.compile(r"[\"“”]([^\"“”]{3,200}?)[\"“”]")
 # the title follows on the same line or the next.
 _TITLE_PHRASE = re.compile(
     r"(?:(?:successfully\s+)?complet(?:ed|ing|ion\s+of)|attend(?:ed|ing|ance\s+at)|"
-    r"participat(?:ed|ing|ion)\s+in)\s+(?:(?:the|this|an?)\s+)?"
+    r"participat(?:ed|ing|ion)\s+in)(?:\s+|$)(?:(?:the|this|an?)\s+)?"
     r"(?:(?:on-?\s?demand|live|virtual|online|in-person)\s+)?"
     rf"(?:{_KIND_WORDS}\s*)?(?:(?:entitled|titled|called|named)\s+)?[:-]?\s*(.*)$",
     re.I,
@@ -264,18 +270,48 @@ def _provider(lines: list[str]) -> str:
             value = _value_or_next(lines, i, match.group(1))
             if value:
                 return _clean(_PROVIDER_END.sub("", value))
-    for line in lines:
+    for i, line in enumerate(lines):
         if match := _PROVIDER_INLINE.search(line):
-            value = _clean(_PROVIDER_END.sub("", match.group(1)))
+            whole = match.group(1)
+            value = _PROVIDER_END.sub("", whole)
+            if value == whole and i + 1 < len(lines) and _continues(lines[i + 1]):
+                # A long sentence wrapped: "presented by Medical / Coding Partners LLC".
+                value = _PROVIDER_END.sub("", f"{whole} {lines[i + 1]}")
+            value = _clean(value)
             if value and find_date(value) is None:
                 return value
     return ""
+
+
+def _continues(line: str) -> bool:
+    """Whether a line reads as the wrapped end of the sentence above it."""
+    return (
+        len(line) <= 60
+        and ":" not in line
+        and find_date(line) is None
+        and not _NOT_TITLE.search(line)
+        and not _PROVIDER_LABEL.match(line)
+        and not _UNITS_PATTERNS[1].search(line)
+    )
 
 
 def _title_from(value: str) -> str:
     if quoted := _QUOTED.search(value):
         return _clean(quoted.group(1))
     return _clean(_TITLE_END.sub("", value))
+
+
+def _title_with_wrap(lines: list[str], i: int, value: str) -> str:
+    """A title running to the end of line `i` may continue on the next line."""
+    title = _title_from(value)
+    if (
+        title == _clean(value)
+        and i + 1 < len(lines)
+        and _continues(lines[i + 1])
+        and not _KIND_LINE.match(lines[i + 1])
+    ):
+        return _title_from(f"{value} {lines[i + 1]}")
+    return title
 
 
 def _title(lines: list[str]) -> str:
@@ -291,7 +327,7 @@ def _title(lines: list[str]) -> str:
         if match := _TITLE_PHRASE.search(line):
             rest = _title_from(match.group(1))
             if len(rest) >= 4 and not _NOT_TITLE.search(rest):
-                return rest
+                return _title_with_wrap(lines, i, match.group(1)) if len(line) > 70 else rest
             following = lines[i + 1] if i + 1 < len(lines) else ""
             if following and not _NOT_TITLE.search(following):
                 candidate = _title_from(following)
@@ -304,8 +340,21 @@ def _kind(text: str) -> str:
     return next((kind for pattern, kind in _KINDS if pattern.search(text)), "")
 
 
+_OCR_BAR = re.compile(r"\|(?=[A-Z])")
+_WRAPPED_BY = re.compile(
+    r"\b(offered|presented|provided|hosted|sponsored|organi[sz]ed)\s*\n\s*(by\b)", re.I
+)
+
+
+def _tidy(text: str) -> str:
+    """Undo what OCR and line wrapping do to a sentence: "|CD-10" is "ICD-10", and
+    "presented" at a line's end followed by "by AAPC" is one phrase."""
+    return _WRAPPED_BY.sub(r"\1 \2", _OCR_BAR.sub("I", text))
+
+
 def parse_certificate(text: str) -> Proposal:
-    """Propose an entry from a certificate's text."""
+    """Propose an entry from a certificate's text (a text layer or OCR)."""
+    text = _tidy(text)
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     index = _INDEX_PATTERN.search(text)
     return Proposal(

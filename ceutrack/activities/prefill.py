@@ -95,7 +95,7 @@ _QUOTED = re.compile(r"[\"“”]([^\"“”]{3,200}?)[\"“”]")
 _TITLE_PHRASE = re.compile(
     r"(?:(?:successfully\s+)?complet(?:ed|ing|ion\s+of)|attend(?:ed|ing|ance\s+at)|"
     r"participat(?:ed|ing|ion)\s+in)(?:\s+|$)(?:(?:the|this|an?)\s+)?"
-    r"(?:(?:on-?\s?demand|live|virtual|online|in-person)\s+)?"
+    r"(?:(?:on-?\s?demand|live|virtual|online|in-person)[.,]?\s+)?"
     rf"(?:{_KIND_WORDS}\s*)?(?:(?:entitled|titled|called|named)\s+)?[:-]?\s*(.*)$",
     re.I,
 )

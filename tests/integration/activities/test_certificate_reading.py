@@ -77,7 +77,7 @@ def test_a_crafted_pdf_upload_returns_at_once_and_the_page_then_says_it_could_no
     pending.refresh_from_db()
     assert pending.status == PendingCertificate.Status.UNREADABLE
     reading = CertificateReading.objects.get(name=pending.file.name)
-    assert reading.problem in {"took longer than 1 s", "ran out of CPU time"}
+    assert reading.problem.startswith(("took longer than 1 s", "ran out of CPU time"))
     page = client.get(response.url)
     assert page.status_code == 200
     assert UNREADABLE_MESSAGE in page.content.decode()
@@ -91,7 +91,8 @@ def test_a_pdf_past_the_parsers_limits_is_unreadable_not_a_server_error(settings
     assert extraction.problem.startswith("LimitReachedError")
 
 
-def test_an_honest_certificate_is_read_through_the_same_child_process():
+def test_an_honest_certificate_is_read_through_the_same_child_process(settings):
+    settings.CERTIFICATE_READ_SECONDS = 20
     pdf = certificate_pdf("Course Title: Coding Clinic Q1", "CEUs: 1.5")
     extraction = certificates.read_certificate(pdf, "application/pdf")
     assert extraction.method == "text"

@@ -156,8 +156,12 @@ def remove_after_commit(name: str) -> None:
     """Delete a stored certificate (and what reading it gave) once the surrounding transaction
     commits, so a rolled-back change never loses the file its row still points to."""
     if name:
-        CertificateReading.objects.filter(name=name).delete()
-        transaction.on_commit(lambda: private_storage.delete(name))
+        transaction.on_commit(lambda: _forget(name))
+
+
+def _forget(name: str) -> None:
+    private_storage.delete(name)
+    CertificateReading.objects.filter(name=name).delete()
 
 
 # ------------------------------------------------------------------ size limit and quota
@@ -311,6 +315,24 @@ def reading_of(name: str, content_type: str, data: bytes | None = None) -> Certi
         },
     )
     return reading
+
+
+def read_after_commit(activity: Activity) -> None:
+    """Have a worker read an activity's newly attached certificate once the row is committed,
+    so audit packs find the reading ready."""
+    from ceutrack.activities.tasks import read_stored_certificate
+
+    name, content_type = activity.certificate.name, activity.certificate_type
+    if name:
+        transaction.on_commit(lambda: read_stored_certificate.delay(name, content_type))
+
+
+def read_stored(*, name: str, content_type: str) -> bool:
+    """Read a stored certificate unless it was read already or is gone; True when read now."""
+    if CertificateReading.objects.filter(name=name).exists() or not private_storage.exists(name):
+        return False
+    reading_of(name, content_type)
+    return True
 
 
 # ------------------------------------------------------------------ from upload to activity

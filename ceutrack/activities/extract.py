@@ -87,15 +87,18 @@ def run_extraction(
         "OMP_THREAD_LIMIT": "1",
         "PYTHONDONTWRITEBYTECODE": "1",
     }
-    process = subprocess.Popen(
-        command,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=env,
-        cwd=_ROOT,
-        start_new_session=True,
-    )
+    try:
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            cwd=_ROOT,
+            start_new_session=True,
+        )
+    except OSError as error:  # no process could be started (out of processes, say)
+        return Extraction(problem=f"could not start the reader: {error}"[:200])
     try:
         out, err = process.communicate(data, timeout=seconds + 1)
     except subprocess.TimeoutExpired:

@@ -14,3 +14,8 @@ def build_audit_pack(pack_id: int) -> bool:
 @shared_task
 def read_pending_certificate(pending_id: int) -> bool:
     return certificates.read_pending(pending_id=pending_id)
+
+
+@shared_task
+def read_stored_certificate(name: str, content_type: str) -> bool:
+    return certificates.read_stored(name=name, content_type=content_type)

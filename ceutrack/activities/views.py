@@ -16,6 +16,7 @@ from ceutrack.accounts.models import User
 from ceutrack.activities.certificates import (
     discard_upload_on_failure,
     limit_certificate_upload,
+    read_after_commit,
     remove_after_commit,
     serve_certificate,
 )
@@ -59,6 +60,8 @@ def _save(request: HttpRequest, form: ActivityForm) -> Activity:
     with discard_upload_on_failure(activity), transaction.atomic():
         activity.save()
         remove_after_commit(replaced)
+        if form.cleaned_data.get("certificate_file"):
+            read_after_commit(activity)
     for warning in form.duplicate_warnings():
         messages.warning(request, warning)
     return activity

@@ -33,7 +33,7 @@ from ceutrack.activities.prefill import parse_certificate  # noqa: E402
 from tests.certificate_corpus import FIELDS, Certificate, as_image, as_pdf, corpus  # noqa: E402
 
 TARGETS = {"completed_on": 0.9, "units": 0.9, "aapc_index": 0.9, "title": 0.8, "provider": 0.8}
-LIMITS = {"seconds": 20.0, "memory_bytes": 768 * 2**20, "max_pages": 3, "max_chars": 20_000}
+LIMITS = {"seconds": 10.0, "memory_bytes": 768 * 2**20, "max_pages": 3, "max_chars": 20_000}
 
 
 def _norm(value: object) -> object:

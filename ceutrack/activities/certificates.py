@@ -351,6 +351,26 @@ def _drop_stale_pending(user: User) -> None:
         pending.delete()
 
 
+# Uploads one person may have waiting for a worker at once: a flood of crafted files from one
+# account queues behind itself instead of filling the workers.
+MAX_READING_AT_ONCE = 10
+
+
+def check_reading_backlog(user: User) -> None:
+    """ValidationError when the person already has MAX_READING_AT_ONCE uploads being read."""
+    waiting = PendingCertificate.objects.filter(
+        user=user,
+        status=PendingCertificate.Status.READING,
+        created_at__gt=timezone.now() - READING_PATIENCE,
+    ).count()
+    if waiting >= MAX_READING_AT_ONCE:
+        raise ValidationError(
+            f"Your last {waiting} certificates are still being read. Wait a minute for them, "
+            "or fill in their details, then upload this one.",
+            code="backlog",
+        )
+
+
 def start_from_upload(
     *, user: User, upload: UploadedFile, checked: CheckedCertificate
 ) -> PendingCertificate:

@@ -6,8 +6,9 @@ for gigabytes. So nothing here runs in the web process or in the Celery worker i
 `run_extraction` starts `python -m ceutrack.activities.extract` with the file on its standard
 input, and the child limits its own CPU time and address space (`resource.setrlimit`, inherited
 by the tesseract process it starts) before touching the bytes, while the parent enforces a
-wall-clock timeout and kills the child's whole process group when it runs over. The child reads
-at most `max_pages` pages, keeps at most `max_chars` characters and prints one JSON object.
+wall-clock timeout (`wall_clock`) and kills the child's whole process group when it runs over.
+The child reads at most `max_pages` pages, keeps at most `max_chars` characters and prints one
+JSON object.
 
 This module imports no Django, so the child starts quickly; the caller passes the limits in
 (`ceutrack.activities.certificates.read_certificate` takes them from the settings).
@@ -100,11 +101,11 @@ def run_extraction(
     except OSError as error:  # no process could be started (out of processes, say)
         return Extraction(problem=f"could not start the reader: {error}"[:200])
     try:
-        out, err = process.communicate(data, timeout=seconds + 1)
+        out, err = process.communicate(data, timeout=wall_clock(seconds))
     except subprocess.TimeoutExpired:
         _kill_group(process)
         process.communicate()
-        return Extraction(problem=f"took longer than {seconds:g} s")
+        return Extraction(problem=f"took longer than {wall_clock(seconds):g} s")
     except BaseException:
         _kill_group(process)
         process.communicate()
@@ -126,6 +127,12 @@ def run_extraction(
         )
     except (ValueError, AttributeError):
         return Extraction(problem="gave no readable answer")
+
+
+def wall_clock(cpu_seconds: float) -> float:
+    """The wall-clock bound for a reading allowed `cpu_seconds` of CPU: twice as long plus a
+    second (to start Python), since a busy machine shares its cores."""
+    return 2 * cpu_seconds + 1
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:

@@ -11,7 +11,12 @@ from django import forms
 from django.conf import settings
 
 from ceutrack.accounts.models import User
-from ceutrack.activities.certificates import CheckedCertificate, check_quota, check_upload
+from ceutrack.activities.certificates import (
+    CheckedCertificate,
+    check_quota,
+    check_reading_backlog,
+    check_upload,
+)
 from ceutrack.activities.models import Activity, Kind
 from ceutrack.credentials.models import CredentialType
 from ceutrack.rules import DEFAULT_CATALOG, Catalog
@@ -228,4 +233,5 @@ class CertificateUploadForm(forms.Form):
         upload = self.cleaned_data["certificate"]
         self.checked = check_upload(upload, max_bytes=settings.CERTIFICATE_MAX_BYTES)
         check_quota(self.user, size=upload.size or 0)
+        check_reading_backlog(self.user)
         return upload

@@ -77,7 +77,7 @@ def test_a_crafted_pdf_upload_returns_at_once_and_the_page_then_says_it_could_no
     pending.refresh_from_db()
     assert pending.status == PendingCertificate.Status.UNREADABLE
     reading = CertificateReading.objects.get(name=pending.file.name)
-    assert reading.problem.startswith(("took longer than 1 s", "ran out of CPU time"))
+    assert reading.problem.startswith(("took longer than 3 s", "ran out of CPU time"))
     page = client.get(response.url)
     assert page.status_code == 200
     assert UNREADABLE_MESSAGE in page.content.decode()
@@ -85,14 +85,14 @@ def test_a_crafted_pdf_upload_returns_at_once_and_the_page_then_says_it_could_no
 
 
 def test_a_pdf_past_the_parsers_limits_is_unreadable_not_a_server_error(settings):
-    settings.CERTIFICATE_READ_SECONDS = 10  # time for pypdf to reach its own limit
+    settings.CERTIFICATE_READ_SECONDS = 5  # time for pypdf to reach its own limit
     extraction = certificates.read_certificate(limit_pdf(), "application/pdf")
     assert not extraction.readable
     assert extraction.problem.startswith("LimitReachedError")
 
 
 def test_an_honest_certificate_is_read_through_the_same_child_process(settings):
-    settings.CERTIFICATE_READ_SECONDS = 20
+    settings.CERTIFICATE_READ_SECONDS = 10
     pdf = certificate_pdf("Course Title: Coding Clinic Q1", "CEUs: 1.5")
     extraction = certificates.read_certificate(pdf, "application/pdf")
     assert extraction.method == "text"
@@ -100,7 +100,7 @@ def test_an_honest_certificate_is_read_through_the_same_child_process(settings):
 
 
 def test_other_requests_are_served_while_a_crafted_pdf_is_being_read(client, user, settings):
-    settings.CERTIFICATE_READ_SECONDS = 2  # the child outlives the requests below
+    settings.CERTIFICATE_READ_SECONDS = 1  # the child outlives the requests below
     results = []
     reader = threading.Thread(
         target=lambda: results.append(

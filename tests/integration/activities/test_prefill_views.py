@@ -307,3 +307,22 @@ def test_the_activity_form_keeps_to_the_quota_too(client, user, settings):
 def test_the_upload_offers_the_camera_on_phones(client, user):
     page = client.get(reverse("activities:certificate_start")).content.decode()
     assert 'accept="image/*,application/pdf,.pdf,.png,.jpg,.jpeg"' in page
+
+
+def test_a_person_with_many_certificates_still_being_read_waits_before_another(
+    client, user, monkeypatch
+):
+    monkeypatch.setattr(certificates, "MAX_READING_AT_ONCE", 2)
+    for number in range(2):
+        client.post(
+            reverse("activities:certificate_start"),
+            {"certificate": upload(f"c{number}.pdf", CERTIFICATE)},
+        )
+    response = client.post(
+        reverse("activities:certificate_start"), {"certificate": upload("c3.pdf", CERTIFICATE)}
+    )
+    assert response.context["form"].errors["certificate"] == [
+        "Your last 2 certificates are still being read. Wait a minute for them, or fill in "
+        "their details, then upload this one."
+    ]
+    assert PendingCertificate.objects.count() == 2

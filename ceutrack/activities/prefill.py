@@ -66,7 +66,7 @@ _PROVIDER_WORDS = (
 )
 _PROVIDER_LABEL = re.compile(rf"^\s*{_PROVIDER_WORDS}\s*[:#-]?\s*(.*)$", re.I)
 _PROVIDER_INLINE = re.compile(
-    r"\b(?:offered|presented|provided|hosted|sponsored|organi[sz]ed)\s+by\s*[:-]?\s*(.+)$", re.I
+    r"\b(?:offered|presented|provided|hosted|sponsored|organi[sz]ed)\s+by\s*[:-]?\s*(.*)$", re.I
 )
 # Where a provider's name stops inside a sentence: "AAPC on October 7, 2026", "AAPC, for".
 _PROVIDER_END = re.compile(
@@ -275,7 +275,8 @@ def _provider(lines: list[str]) -> str:
             whole = match.group(1)
             value = _PROVIDER_END.sub("", whole)
             if value == whole and i + 1 < len(lines) and _continues(lines[i + 1]):
-                # A long sentence wrapped: "presented by Medical / Coding Partners LLC".
+                # A long sentence wrapped: "presented by Medical / Coding Partners LLC", or
+                # "presented by / Springfield Local Chapter".
                 value = _PROVIDER_END.sub("", f"{whole} {lines[i + 1]}")
             value = _clean(value)
             if value and find_date(value) is None:

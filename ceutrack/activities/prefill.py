@@ -41,6 +41,11 @@ _INDEX_PATTERN = re.compile(
 )
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _DATE_PATTERNS = (
+    # "May 14-15, 2025": a multi-day event completes on its last day.
+    (
+        re.compile(r"\b([A-Z][a-zA-Z]{2,8})\.?\s+\d{1,2}\s*[-–]\s*(\d{1,2}),?\s+(\d{4})\b"),
+        "Mdy",
+    ),
     (re.compile(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b"), "ymd"),
     (re.compile(r"\b(\d{1,2})[/-](\d{1,2})[/-](\d{4}|\d{2})\b"), "mdy"),
     (re.compile(r"\b([A-Z][a-zA-Z]{2,8})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b"), "Mdy"),
@@ -264,6 +269,13 @@ def _value_or_next(lines: list[str], i: int, value: str) -> str:
     return ""
 
 
+# A body's or chapter's name alone on a line (a letterhead) names the provider when nothing else
+# does.
+_LETTERHEAD = re.compile(
+    rf"^(?:AAPC|{_AHIMA}|[A-Z][\w.&' -]{{2,60}}\s(?:Chapter|Association|HIMA))$", re.I
+)
+
+
 def _provider(lines: list[str]) -> str:
     for i, line in enumerate(lines):
         if match := _PROVIDER_LABEL.match(line):
@@ -281,7 +293,7 @@ def _provider(lines: list[str]) -> str:
             value = _clean(value)
             if value and find_date(value) is None:
                 return value
-    return ""
+    return next((_clean(line) for line in lines if _LETTERHEAD.match(line)), "")
 
 
 def _continues(line: str) -> bool:

@@ -43,7 +43,7 @@ _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
 _DATE_PATTERNS = (
     # "May 14-15, 2025": a multi-day event completes on its last day.
     (
-        re.compile(r"\b([A-Z][a-zA-Z]{2,8})\.?\s+\d{1,2}\s*[-–]\s*(\d{1,2}),?\s+(\d{4})\b"),
+        re.compile(r"\b([A-Z][a-zA-Z]{2,8})\.?\s+\d{1,2}\s*[-\u2013]\s*(\d{1,2}),?\s+(\d{4})\b"),
         "Mdy",
     ),
     (re.compile(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b"), "ymd"),

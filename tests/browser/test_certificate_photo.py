@@ -1,14 +1,17 @@
 """A coder photographs a certificate: the upload returns, the worker (Celery, eager here) reads
-the photo with tesseract in the limited child process, and the confirm page shows the fields."""
+the photo with tesseract in the limited child process, and the confirm page shows the fields;
+a page opened while the worker is still reading reloads itself until the fields are there."""
 
 import shutil
 from datetime import date
 
 import pytest
+from django.core.files.base import ContentFile
 from playwright.sync_api import expect
 
-from ceutrack.activities.models import Activity
-from tests.certificate_corpus import Certificate, as_image
+from ceutrack.activities.certificates import read_pending
+from ceutrack.activities.models import Activity, PendingCertificate
+from tests.certificate_corpus import Certificate, as_image, as_pdf
 
 pytestmark = pytest.mark.child_process_reading
 
@@ -57,3 +60,21 @@ def test_a_photographed_certificate_is_prefilled_end_to_end(
     expect(page.get_by_text("“Risk Adjustment Deep Dive” was logged.")).to_be_visible()
     activity = Activity.objects.get(user=user)
     assert (activity.certificate_type, activity.provider) == ("image/jpeg", "AAPC")
+
+
+def test_the_waiting_page_fills_in_by_itself_once_the_worker_has_read_the_certificate(
+    signed_in_page, verified_user
+):
+    user = verified_user()
+    pending = PendingCertificate(
+        user=user, original_name="scan.pdf", content_type="application/pdf"
+    )
+    pending.file.save("scan.pdf", ContentFile(as_pdf(PHOTO)))
+    page = signed_in_page(user)
+
+    page.goto(f"/activities/add/from-certificate/{pending.pk}/")
+    expect(page.get_by_role("heading", name="Reading your certificate…")).to_be_visible()
+    assert read_pending(pending_id=pending.pk)  # the worker, while the page waits
+
+    expect(page.get_by_label("Title")).to_have_value("Risk Adjustment Deep Dive", timeout=15_000)
+    expect(page.get_by_label("Provider")).to_have_value("AAPC")

@@ -200,7 +200,7 @@ def test_the_upload_returns_before_the_certificate_is_read_and_the_page_waits_fo
 
     waiting = client.get(response.url)
     assert "Reading your certificate" in waiting.content.decode()
-    assert '<meta http-equiv="refresh" content="2">' in waiting.content.decode()
+    assert 'data-reload-seconds="2"' in waiting.content.decode()  # static/js/reload.js
     assert "form" not in waiting.context
 
     for callback in enqueued:  # the worker's turn

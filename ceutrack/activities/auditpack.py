@@ -42,6 +42,9 @@ log = logging.getLogger(__name__)
 # Beyond either limit a pack is built in the background.
 LARGE_PACK_CERTIFICATES = 25
 LARGE_PACK_BYTES = 20 * 2**20
+# Certificates are read once (by a worker after upload) and the reading kept; a pack with more
+# certificates than this never read yet is built in the background, where they are read.
+UNREAD_IN_REQUEST = 5
 PACK_KEEP = timedelta(days=7)
 
 
@@ -102,6 +105,10 @@ def pack_contents(user: User, *, body: str, end: date) -> PackContents | None:
 def is_large(contents: PackContents) -> bool:
     files = contents.with_certificates
     if len(files) > LARGE_PACK_CERTIFICATES:
+        return True
+    names = [activity.certificate.name for activity in files]
+    read = CertificateReading.objects.filter(name__in=names).count()
+    if len(names) - read > UNREAD_IN_REQUEST:
         return True
     total = 0
     for activity in files:

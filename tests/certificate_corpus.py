@@ -255,10 +255,16 @@ def as_pdf(certificate: Certificate) -> bytes:
     return bytes(pdf.output())
 
 
-def as_image(certificate: Certificate, *, seed: int = 7, kind: str = "png") -> bytes:
+def as_image(
+    certificate: Certificate,
+    *,
+    seed: int = 7,
+    kind: str = "png",
+    size: tuple[int, int] = (1500, 1100),
+) -> bytes:
     """A photo-like picture of the certificate: grey paper, noise, a slight rotation and blur."""
     rng = random.Random(f"{seed}-{certificate.name}")
-    width, height = 1500, 1100
+    width, height = size
     image = Image.new("L", (width, height), 235)
     draw = ImageDraw.Draw(image)
     heading = ImageFont.load_default(size=44)

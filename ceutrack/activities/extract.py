@@ -36,7 +36,7 @@ IMAGE_TYPES = ("image/png", "image/jpeg")
 # certificate lettering, and it bounds tesseract's time on a 50-megapixel phone photo.
 OCR_MAX_SIDE = 2400
 # Small images are enlarged first: tesseract reads 10-point text best at about 300 dpi.
-OCR_MIN_SIDE = 1600
+OCR_MIN_SIDE = 1200
 # Pillow refuses to decode anything larger (a decompression bomb).
 MAX_IMAGE_PIXELS = 40_000_000
 _ROOT = Path(__file__).resolve().parents[2]

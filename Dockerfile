@@ -8,6 +8,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     CEUTRACK_VAR_DIR=/app/var
 
 RUN useradd --create-home --uid 1000 --user-group ceutrack
+# tesseract reads photographed certificates (the worker runs it in a limited child process).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends tesseract-ocr \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 
 # Dependencies first, so code edits do not reinstall them.

@@ -218,6 +218,15 @@ PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "p
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
 MEDIA_URL = None
 CERTIFICATE_MAX_BYTES = env.int("CERTIFICATE_MAX_BYTES", default=10 * 1024 * 1024)
+# Certificate files one person may keep (activities' certificates plus unconfirmed uploads).
+CERTIFICATE_QUOTA_BYTES = env.int("CERTIFICATE_QUOTA_BYTES", default=200 * 1024 * 1024)
+# Reading a certificate (text layer or OCR) runs in a child process with these limits: CPU seconds
+# (wall clock: twice that plus one), address space, pages read and characters kept
+# (ceutrack/activities/extract.py).
+CERTIFICATE_READ_SECONDS = env.float("CERTIFICATE_READ_SECONDS", default=10.0)
+CERTIFICATE_READ_MEMORY_MB = env.int("CERTIFICATE_READ_MEMORY_MB", default=768)
+CERTIFICATE_READ_MAX_PAGES = env.int("CERTIFICATE_READ_MAX_PAGES", default=3)
+CERTIFICATE_READ_MAX_CHARS = env.int("CERTIFICATE_READ_MAX_CHARS", default=20_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -12,7 +12,8 @@ is_ci() { [ "$CI" = "true" ] || [ "$CI" = "1" ]; }
 say() { printf '\n==> %s\n' "$*"; }
 die() { printf '\nERROR: %s\n' "$*" >&2; exit 1; }
 
-# --- System packages: PostgreSQL server, redis-server, chromium (apt, only when missing).
+# --- System packages: PostgreSQL server, redis-server, chromium, tesseract-ocr (apt, only when
+# missing).
 find_pg_bin() {
     local dir
     for dir in /usr/lib/postgresql/15/bin $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -rV); do
@@ -24,6 +25,7 @@ missing=()
 find_pg_bin >/dev/null || missing+=(postgresql)
 command -v redis-server >/dev/null || missing+=(redis-server)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v tesseract >/dev/null || missing+=(tesseract-ocr)
 if [ ${#missing[@]} -gt 0 ]; then
     say "installing missing system packages: ${missing[*]}"
     as_root=()

@@ -59,6 +59,24 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def _certificates_read_in_process(request, monkeypatch):
+    """Reading a certificate starts a Python child with limits (about a second on 2 busy
+    cores). Tests about pages, packs and tasks run the child's own extraction code in this
+    process instead; tests marked `child_process_reading` (the limits, the crafted PDF) run the
+    real child."""
+    if request.node.get_closest_marker("child_process_reading"):
+        return
+    from ceutrack.activities import certificates, extract
+
+    def in_process(data, content_type, *, seconds, memory_bytes, max_pages, max_chars):
+        return extract.extract_safely(
+            data, content_type, seconds=seconds, max_pages=max_pages, max_chars=max_chars
+        )
+
+    monkeypatch.setattr(certificates, "run_extraction", in_process)
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """PBKDF2's deliberate slowness costs about a second per user built; tests need no secrecy."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

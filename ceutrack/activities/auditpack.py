@@ -30,9 +30,9 @@ from django.utils import timezone
 from fpdf import FPDF
 
 from ceutrack.accounts.models import User
-from ceutrack.activities.certificates import content_type_of, remove_after_commit
-from ceutrack.activities.models import Activity, AuditPack
-from ceutrack.activities.prefill import mismatches, parse_certificate, pdf_text
+from ceutrack.activities.certificates import content_type_of, reading_of, remove_after_commit
+from ceutrack.activities.models import Activity, AuditPack, CertificateReading
+from ceutrack.activities.prefill import Proposal, mismatches
 from ceutrack.activities.presenters import STATUS_LABELS, format_units
 from ceutrack.credentials.evaluation import evaluate_person
 from ceutrack.rules import AAPC, BodyResult, CycleResult, Evaluation
@@ -42,6 +42,9 @@ log = logging.getLogger(__name__)
 # Beyond either limit a pack is built in the background.
 LARGE_PACK_CERTIFICATES = 25
 LARGE_PACK_BYTES = 20 * 2**20
+# Certificates are read once (by a worker after upload) and the reading kept; a pack with more
+# certificates than this never read yet is built in the background, where they are read.
+UNREAD_IN_REQUEST = 5
 PACK_KEEP = timedelta(days=7)
 
 
@@ -103,6 +106,10 @@ def is_large(contents: PackContents) -> bool:
     files = contents.with_certificates
     if len(files) > LARGE_PACK_CERTIFICATES:
         return True
+    names = [activity.certificate.name for activity in files]
+    read = CertificateReading.objects.filter(name__in=names).count()
+    if len(names) - read > UNREAD_IN_REQUEST:
+        return True
     total = 0
     for activity in files:
         try:
@@ -115,27 +122,30 @@ def is_large(contents: PackContents) -> bool:
 # ------------------------------------------------------------------ pre-flight
 
 
-def certificate_problems(activity: Activity, data: bytes | None) -> list[str]:
-    """Problems with one activity's certificate: missing, or its text disagreeing with the
-    entry's units or date. Images and scans without text can't be read and aren't judged."""
+UNREADABLE = "the certificate could not be read, check it by hand"
+
+
+def certificate_problems(activity: Activity, reading: CertificateReading | None) -> list[str]:
+    """Problems with one activity's certificate: missing, unreadable (still packed), or its
+    text disagreeing with the entry's units or date. `reading`: what reading the file gave
+    (`certificates.reading_of`, the guarded child process), None when the file is missing."""
     if not activity.certificate:
         return ["no certificate attached"]
-    if data is None:
+    if reading is None:
         return ["the certificate file is missing from storage"]
-    if content_type_of(activity) != "application/pdf":
-        return []
-    text = pdf_text(data)
-    if not text:
-        return []
-    proposal = parse_certificate(text)
+    if not reading.readable:
+        return [UNREADABLE]
+    proposal = Proposal.from_json(reading.proposal)
     return mismatches(proposal, completed_on=activity.completed_on, units=activity.units)
 
 
-def activity_problems(activity: Activity, *, body: str, data: bytes | None) -> list[str]:
+def activity_problems(
+    activity: Activity, *, body: str, reading: CertificateReading | None
+) -> list[str]:
     problems = []
     if body == AAPC and not activity.aapc_index.strip():
         problems.append("AAPC activity without an index number")
-    return problems + certificate_problems(activity, data)
+    return problems + certificate_problems(activity, reading)
 
 
 # ------------------------------------------------------------------ file names
@@ -276,11 +286,12 @@ def write_pack(
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for number, activity in enumerate(contents.activities, start=1):
             data = _read(activity) if activity.certificate else None
-            filename = ""
+            filename, reading = "", None
             if data is not None:
                 filename = certificate_filename(activity, used)
                 archive.writestr(filename, data)
-            problems = activity_problems(activity, body=contents.body, data=data)
+                reading = reading_of(activity.certificate.name, content_type_of(activity), data)
+            problems = activity_problems(activity, body=contents.body, reading=reading)
             packed.append(PackedActivity(number, activity, filename, problems))
             if progress is not None:
                 progress(number)

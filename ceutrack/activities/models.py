@@ -143,12 +143,34 @@ class PendingCertificate(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pending_certificates"
     )
+
+    class Status(models.TextChoices):
+        READING = "reading", "Being read"
+        READ = "read", "Read"
+        UNREADABLE = "unreadable", "Could not be read"
+
     file = models.FileField(upload_to=certificate_path, storage=private_storage, max_length=200)
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=64)
-    has_text = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.READING)
     proposal = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class CertificateReading(models.Model):
+    """What reading a stored certificate file gave, kept under the file's storage name so a
+    file is read once: the upload's reading moves with the file to the activity and every
+    audit pack reuses it."""
+
+    name = models.CharField(max_length=200, unique=True)
+    readable = models.BooleanField()
+    method = models.CharField(max_length=8, blank=True)
+    problem = models.CharField(max_length=200, blank=True)
+    proposal = models.JSONField(default=dict, blank=True)
+    read_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,28 +1,22 @@
-"""Reading a certificate's text layer to propose an activity entry.
+"""Proposing an activity entry from a certificate's text (its text layer or OCR of a photo).
 
 Certificates are worded in many ways ("CEUs: 1.5", "Approved for 2.0 CEUs", "Contact hours 3",
-"Index #", "Date of completion", "Sponsor", "Provided by"). The parser only proposes; the person
-confirms every field in the activity form, and the form (with the engine behind it) decides.
-The same reading lets the audit pack flag a certificate whose units or date differ from the entry.
+"Index #", "Date of completion", "offered by AAPC on October 7, 2026", a title on the line after
+"has successfully completed the webinar"). The parser only proposes; the person confirms every
+field in the activity form, and the form (with the engine behind it) decides. The same reading
+lets the audit pack flag a certificate whose units or date differ from the entry.
+
+Reading the file is not done here: `ceutrack.activities.extract` does it in a limited child
+process. This module only turns text into a `Proposal`.
 """
 
 from __future__ import annotations
 
-import io
-import logging
 import re
 from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
-
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
-
-log = logging.getLogger(__name__)
-
-# Certificates are one or two pages; a long PDF is not a certificate worth reading whole.
-MAX_PAGES = 3
 
 _NUMBER = r"(\d{1,2}(?:[.,]\d{1,2})?)"
 _UNIT_WORDS = (
@@ -30,62 +24,136 @@ _UNIT_WORDS = (
     r"CE\s+hours?|credit\s+hours?|credits?|units?)"
 )
 _UNITS_PATTERNS = (
-    # "CEUs: 1.5", "Contact hours 3", "Credits awarded: 2"
+    # "CEUs: 1.5", "Contact hours 3", "Credits awarded: 2", "CEUs awarded\n1.5"
     re.compile(
-        rf"\b{_UNIT_WORDS}(?:\s+(?:awarded|earned|approved|granted))?\s*[:#=-]?\s*{_NUMBER}\b", re.I
+        rf"\b{_UNIT_WORDS}(?:\(s\))?(?:\s+(?:awarded|earned|approved|granted))?\s*[:#=-]?\s*"
+        rf"{_NUMBER}(?![\d/.-]\d)\b",
+        re.I,
     ),
-    # "Approved for 2.0 CEUs", "awarded 1.5 contact hours", "1 CEU"
-    re.compile(rf"\b{_NUMBER}\s*{_UNIT_WORDS}\b", re.I),
+    # "Approved for 2.0 CEUs", "awarded 1.5 contact hours", "1 AAPC CEU", "1.0 CEU(s)"
+    re.compile(rf"\b{_NUMBER}\s*(?:(?:AAPC|AHIMA)\s+)?{_UNIT_WORDS}\b", re.I),
 )
+# The value needs a digit: "the index number on this page" proposes nothing.
 _INDEX_PATTERN = re.compile(
-    r"\b(?:AAPC\s+)?index\s*(?:#|no\.?|number|code)?\s*[:#]?\s*([A-Z0-9][A-Z0-9-]{3,31})\b", re.I
+    r"\b(?:AAPC\s+)?index\s*(?:#|no\.?|number|code)?\s*[:#]?\s*"
+    r"(?=[A-Z-]*\d)([A-Z0-9][A-Z0-9-]{3,31})\b",
+    re.I,
 )
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _DATE_PATTERNS = (
-    (re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b"), "ymd"),
-    (re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b"), "mdy"),
-    (re.compile(r"\b([A-Z][a-z]{2,8})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b"), "Mdy"),
-    (re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Z][a-z]{2,8})\.?,?\s+(\d{4})\b"), "dMy"),
+    # "May 14-15, 2025": a multi-day event completes on its last day.
+    (
+        re.compile(r"\b([A-Z][a-zA-Z]{2,8})\.?\s+\d{1,2}\s*[-\u2013]\s*(\d{1,2}),?\s+(\d{4})\b"),
+        "Mdy",
+    ),
+    (re.compile(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b"), "ymd"),
+    (re.compile(r"\b(\d{1,2})[/-](\d{1,2})[/-](\d{4}|\d{2})\b"), "mdy"),
+    (re.compile(r"\b([A-Z][a-zA-Z]{2,8})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b"), "Mdy"),
+    (re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Z][a-zA-Z]{2,8})\.?,?\s+(\d{4})\b"), "dMy"),
 )
 _COMPLETION_LABEL = re.compile(
     r"(?:date\s+of\s+completion|completion\s+date|date\s+completed|completed\s+on|"
-    r"completed|date\s+of\s+(?:event|program|course|attendance|activity)|event\s+date)"
+    r"completed|date\s+of\s+(?:event|program|course|attendance|activity|webinar|session)|"
+    r"(?:event|session|webinar|program|course|activity)\s+date|"
+    r"\b(?:held|offered|presented|attended|given|hosted|provided)\b.*?\bon\b)"
     r"\s*[:#-]?\s*(.*)",
     re.I,
 )
 # A bare "Date:" label only counts when it starts the line ("Expiration date" does not).
 _DATE_LABEL = re.compile(r"^\s*date\s*[:#-]?\s*(.*)", re.I)
-_PROVIDER_LABEL = re.compile(
-    r"^\s*(?:sponsor(?:ed\s+by)?|provided\s+by|provider|presented\s+by|offered\s+by|"
-    r"hosted\s+by|approved\s+provider)\s*[:#-]?\s*(.+)$",
+# Lines whose dates are never the completion date.
+_OTHER_DATES = re.compile(
+    r"expir|valid\s+(?:until|through)|issued|printed|member\s+since|renew|birth", re.I
+)
+_PROVIDER_WORDS = (
+    r"(?:sponsor(?:ed\s+by)?|provided\s+by|provider|presented\s+by|offered\s+by|"
+    r"hosted\s+by|issued\s+by|organi[sz]ed\s+by|approved\s+provider|accredited\s+provider)"
+)
+_PROVIDER_LABEL = re.compile(rf"^\s*{_PROVIDER_WORDS}\s*[:#-]?\s*(.*)$", re.I)
+_PROVIDER_INLINE = re.compile(
+    r"\b(?:offered|presented|provided|hosted|sponsored|organi[sz]ed)\s+by\s*[:-]?\s*(.*)$", re.I
+)
+# Where a provider's name stops inside a sentence: "AAPC on October 7, 2026", "AAPC, for".
+_PROVIDER_END = re.compile(
+    r"\s+(?:on|at|in|for|and|from|with|via|dated)\b.*$|\s*[,;(].*$|\s+-\s.*$|\.\s.*$", re.I
+)
+# A line naming only the format ("a live conference", "(chapter meeting)").
+_KIND_LINE = re.compile(
+    r"^\W*(?:(?:a|an|the)\s+)?(?:live\s+|virtual\s+|online\s+)?(?:[\w-]+\s+)?"
+    r"(?:webinar|workshop|seminar|conference|meeting|course|session)\W*$",
     re.I,
+)
+_KIND_WORDS = r"(?:course|program(?:me)?|webinar|workshop|seminar|session|activity|conference|" + (
+    r"training|event|meeting|class|lecture|module|quiz|self-review)"
 )
 _TITLE_LABEL = re.compile(
-    r"^\s*(?:course\s+title|program\s+title|activity\s+title|session\s+title|event\s+title|"
-    r"title|course|program|activity|session|webinar|event)\s*[:#-]\s*(.+)$",
+    r"^\s*(?:(?:course|program|activity|session|event|webinar|workshop|seminar|conference|"
+    r"presentation|module)\s+(?:title|name)|title\s+of\s+(?:the\s+)?(?:course|program|"
+    r"activity|session|event|webinar|workshop|seminar)|title|course|program|activity|session|"
+    r"webinar|workshop|seminar|conference|event|topic|module|meeting|on-demand)\s*[:#-]\s*(.*)$"
+    r"|^\s*(?:course|program|activity|session|event)\s+title\s*()$",
     re.I,
 )
+_QUOTED = re.compile(r"[\"“”]([^\"“”]{3,200}?)[\"“”]")
+# "has successfully completed the webinar", "for attending", "in recognition of completing":
+# the title follows on the same line or the next.
 _TITLE_PHRASE = re.compile(
-    r"(?:complet(?:ed|ing)|attend(?:ed|ing)|participat(?:ed|ing)\s+in|completion\s+of)\s+"
-    r"(?:the\s+)?"
-    r"(?:course|program|webinar|session|activity)?\s*[\"“']([^\"”']{3,200})[\"”']",
+    r"(?:(?:successfully\s+)?complet(?:ed|ing|ion\s+of)|attend(?:ed|ing|ance\s+at)|"
+    r"participat(?:ed|ing|ion)\s+in)(?:\s+|$)(?:(?:the|this|an?)\s+)?"
+    r"(?:(?:on-?\s?demand|live|virtual|online|in-person)[.,]?\s+)?"
+    rf"(?:{_KIND_WORDS}\s*)?(?:(?:entitled|titled|called|named)\s+)?[:-]?\s*(.*)$",
     re.I,
+)
+_TITLE_END = re.compile(
+    r"\s+(?:(?:offered|presented|provided|hosted|sponsored|organi[sz]ed|held)\s+by|held\s+on|"
+    r"on\s+(?=[A-Z][a-z]{2,8}\.?\s+\d|\d)|at\s+the\b).*$",
+    re.I,
+)
+# Lines that are never a title: headings, names, labelled fields.
+_NOT_TITLE = re.compile(
+    r"certificate|certif(?:y|ies)|this\s+is\s+to|presented\s+to|awarded\s+to|"
+    r"^\s*(?:name|participant|attendee|member)\b|\b(?:ceus?|contact\s+hours?|index|"
+    r"approved|date|signature|director|expir)",
+    re.I,
+)
+_KINDS = (
+    # (pattern, Kind value): the most specific first.
+    (re.compile(r"chapter\s+meeting|local\s+chapter\s+meeting", re.I), "chapter_meeting"),
+    (re.compile(r"\bAHIMA\b.{0,40}\bmeeting\b|\bHIMA\b.{0,20}\bmeeting\b", re.I), "ahima_meeting"),
+    (re.compile(r"on-?\s?demand", re.I), "on_demand"),
+    (re.compile(r"\bwebinar\b|\bweb\s+event\b|\bvirtual\s+session\b", re.I), "webinar"),
+    (re.compile(r"\bworkshop\b", re.I), "workshop"),
+    (re.compile(r"\bboot\s*camp\b|\btraining\s+course\b", re.I), "training_course"),
+    (re.compile(r"\bhands-on\b", re.I), "hands_on"),
+    (re.compile(r"\bseminar\b", re.I), "seminar"),
+    (re.compile(r"\bconference\b|\bsymposium\b|\bsummit\b", re.I), "conference"),
+    (re.compile(r"\bquiz\b", re.I), "quiz"),
+    (re.compile(r"\bself-?review\b", re.I), "self_review"),
+)
+_AHIMA = r"(?:AHIMA|American\s+Health\s+Information\s+Management\s+Association)"
+_AHIMA_APPROVAL = re.compile(
+    rf"{_AHIMA}[\s-]+approved|approved\s+by\s+(?:the\s+)?{_AHIMA}|"
+    rf"requirements\s+of\s+(?:the\s+)?{_AHIMA}|approved\s+for\s+.{{0,40}}\b{_AHIMA}\s+CEUs?|"
+    rf"{_AHIMA}\s+(?:has\s+)?approved",
+    re.I | re.S,
 )
 
 
 @dataclass(frozen=True)
 class Proposal:
-    """What a certificate's text suggests; None or "" where nothing was recognised."""
+    """What a certificate's text suggests; None, "" or False where nothing was recognised."""
 
     title: str = ""
     provider: str = ""
     completed_on: date | None = None
     units: Decimal | None = None
     aapc_index: str = ""
+    kind: str = ""
+    ahima: bool = False
 
     @property
     def found(self) -> list[str]:
-        return [name for name, value in asdict(self).items() if value not in ("", None)]
+        return [name for name, value in asdict(self).items() if value not in ("", None, False)]
 
     def as_initial(self) -> dict[str, Any]:
         """Initial data for the activity form (only what was found)."""
@@ -94,15 +162,18 @@ class Proposal:
             initial["aapc"] = True
         return initial
 
-    def to_json(self) -> dict[str, str]:
-        return {
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
             name: value.isoformat() if isinstance(value, date) else str(value)
             for name, value in asdict(self).items()
-            if value not in ("", None)
+            if value not in ("", None, False)
         }
+        if self.ahima:
+            data["ahima"] = True
+        return data
 
     @classmethod
-    def from_json(cls, data: dict[str, str]) -> Proposal:
+    def from_json(cls, data: dict[str, Any]) -> Proposal:
         return cls(
             title=data.get("title", ""),
             provider=data.get("provider", ""),
@@ -111,20 +182,9 @@ class Proposal:
             else None,
             units=Decimal(data["units"]) if data.get("units") else None,
             aapc_index=data.get("aapc_index", ""),
+            kind=data.get("kind", ""),
+            ahima=data.get("ahima") is True,
         )
-
-
-def pdf_text(data: bytes) -> str:
-    """The text layer of a PDF's first pages; "" for a scan, an image or an unreadable file."""
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            return ""
-        pages = reader.pages[:MAX_PAGES]
-        return "\n".join(page.extract_text() or "" for page in pages).strip()
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
-        log.info("Certificate text unreadable: %s", error)
-        return ""
 
 
 def _clean(value: str) -> str:
@@ -191,33 +251,133 @@ def _labelled_date(lines: list[str], label: re.Pattern[str]) -> date | None:
 
 
 def _completion_date(lines: list[str]) -> date | None:
+    kept = [line for line in lines if not _OTHER_DATES.search(line)]
     return (
-        _labelled_date(lines, _COMPLETION_LABEL)
-        or _labelled_date(lines, _DATE_LABEL)
-        or find_date("\n".join(lines))
+        _labelled_date(kept, _COMPLETION_LABEL)
+        or _labelled_date(kept, _DATE_LABEL)
+        or find_date("\n".join(kept))
     )
 
 
-def _first_label(lines: list[str], pattern: re.Pattern[str]) -> str:
-    for line in lines:
-        if match := pattern.match(line):
-            return _clean(match.group(1))
+def _value_or_next(lines: list[str], i: int, value: str) -> str:
+    """A label's value: on its line or, in two-column layouts, alone on the next one."""
+    value = _clean(value)
+    if value:
+        return value
+    if i + 1 < len(lines) and not _NOT_TITLE.search(lines[i + 1]):
+        return _clean(lines[i + 1])
     return ""
 
 
+# A body's or chapter's name alone on a line (a letterhead) names the provider when nothing else
+# does.
+_LETTERHEAD = re.compile(
+    rf"^(?:AAPC|{_AHIMA}|[A-Z][\w.&' -]{{2,60}}\s(?:Chapter|Association|HIMA))$", re.I
+)
+
+
+def _provider(lines: list[str]) -> str:
+    for i, line in enumerate(lines):
+        if match := _PROVIDER_LABEL.match(line):
+            value = _value_or_next(lines, i, match.group(1))
+            if value:
+                return _clean(_PROVIDER_END.sub("", value))
+    for i, line in enumerate(lines):
+        if match := _PROVIDER_INLINE.search(line):
+            whole = match.group(1)
+            value = _PROVIDER_END.sub("", whole)
+            if value == whole and i + 1 < len(lines) and _continues(lines[i + 1]):
+                # A long sentence wrapped: "presented by Medical / Coding Partners LLC", or
+                # "presented by / Springfield Local Chapter".
+                value = _PROVIDER_END.sub("", f"{whole} {lines[i + 1]}")
+            value = _clean(value)
+            if value and find_date(value) is None:
+                return value
+    return next((_clean(line) for line in lines if _LETTERHEAD.match(line)), "")
+
+
+def _continues(line: str) -> bool:
+    """Whether a line reads as the wrapped end of the sentence above it."""
+    return (
+        len(line) <= 60
+        and ":" not in line
+        and find_date(line) is None
+        and not _NOT_TITLE.search(line)
+        and not _PROVIDER_LABEL.match(line)
+        and not _UNITS_PATTERNS[1].search(line)
+    )
+
+
+def _title_from(value: str) -> str:
+    if quoted := _QUOTED.search(value):
+        return _clean(quoted.group(1))
+    return _clean(_TITLE_END.sub("", value))
+
+
+def _title_with_wrap(lines: list[str], i: int, value: str) -> str:
+    """A title running to the end of line `i` may continue on the next line."""
+    title = _title_from(value)
+    if (
+        title == _clean(value)
+        and i + 1 < len(lines)
+        and _continues(lines[i + 1])
+        and not _KIND_LINE.match(lines[i + 1])
+    ):
+        return _title_from(f"{value} {lines[i + 1]}")
+    return title
+
+
+def _title(lines: list[str]) -> str:
+    for i, line in enumerate(lines):
+        if match := _TITLE_LABEL.match(line):
+            value = _value_or_next(lines, i, match.group(1) or "")
+            if value:
+                return _title_from(value)
+    for line in lines:
+        if (quoted := _QUOTED.search(line)) and not _NOT_TITLE.search(quoted.group(1)):
+            return _clean(quoted.group(1))
+    for i, line in enumerate(lines):
+        if match := _TITLE_PHRASE.search(line):
+            rest = _title_from(match.group(1))
+            if len(rest) >= 4 and not _NOT_TITLE.search(rest):
+                return _title_with_wrap(lines, i, match.group(1)) if len(line) > 70 else rest
+            following = lines[i + 1] if i + 1 < len(lines) else ""
+            if following and not _NOT_TITLE.search(following):
+                candidate = _title_from(following)
+                if len(candidate) >= 4 and not _PROVIDER_INLINE.match(candidate):
+                    return candidate
+    return ""
+
+
+def _kind(text: str) -> str:
+    return next((kind for pattern, kind in _KINDS if pattern.search(text)), "")
+
+
+_OCR_BAR = re.compile(r"\|(?=[A-Z])")
+_WRAPPED_BY = re.compile(
+    r"\b(offered|presented|provided|hosted|sponsored|organi[sz]ed)\s*\n\s*(by\b)", re.I
+)
+
+
+def _tidy(text: str) -> str:
+    """Undo what OCR and line wrapping do to a sentence: "|CD-10" is "ICD-10", and
+    "presented" at a line's end followed by "by AAPC" is one phrase."""
+    return _WRAPPED_BY.sub(r"\1 \2", _OCR_BAR.sub("I", text))
+
+
 def parse_certificate(text: str) -> Proposal:
-    """Propose an entry from a certificate's text."""
+    """Propose an entry from a certificate's text (a text layer or OCR)."""
+    text = _tidy(text)
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    title = _first_label(lines, _TITLE_LABEL)
-    if not title and (match := _TITLE_PHRASE.search(" ".join(lines))):
-        title = _clean(match.group(1))
     index = _INDEX_PATTERN.search(text)
     return Proposal(
-        title=title,
-        provider=_first_label(lines, _PROVIDER_LABEL),
+        title=_title(lines),
+        provider=_provider(lines),
         completed_on=_completion_date(lines),
         units=_units(text),
         aapc_index=index.group(1).upper() if index else "",
+        kind=_kind(text),
+        ahima=bool(_AHIMA_APPROVAL.search(text)),
     )
 
 

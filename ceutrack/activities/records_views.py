@@ -5,11 +5,10 @@ activity from a certificate. Every figure comes from the engine; every row goes 
 from __future__ import annotations
 
 import tempfile
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,12 +16,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from ceutrack.accounts.models import User
-from ceutrack.activities import auditpack, csvio
+from ceutrack.activities import auditpack, certificates, csvio
 from ceutrack.activities.calendar import build_calendar, feed_for, regenerate_token
 from ceutrack.activities.certificates import (
-    discard_upload_on_failure,
-    remove_after_commit,
-    serve_certificate,
+    limit_certificate_upload,
 )
 from ceutrack.activities.forms import (
     ActivityFilterForm,
@@ -32,18 +29,18 @@ from ceutrack.activities.forms import (
 from ceutrack.activities.forms.csv_upload import CsvUploadForm
 from ceutrack.activities.listing import cycle_choices, filter_activities
 from ceutrack.activities.models import Activity, AuditPack, CalendarFeed, PendingCertificate
-from ceutrack.activities.prefill import Proposal, parse_certificate, pdf_text
+from ceutrack.activities.prefill import Proposal
 from ceutrack.credentials.evaluation import evaluate_person
 
 IMPORT_SESSION_KEY = "activities_csv_import"
-# Pending certificates nobody confirmed are dropped when the same person starts another.
-PENDING_KEEP_HOURS = 24
 FOUND_LABELS = {
     "title": "title",
     "provider": "provider",
     "completed_on": "completion date",
     "units": "units",
     "aapc_index": "AAPC index number",
+    "kind": "kind",
+    "ahima": "AHIMA approval",
 }
 
 
@@ -242,32 +239,23 @@ def calendar_regenerate(request: HttpRequest) -> HttpResponse:
 # ------------------------------------------------------------------ activity from certificate
 
 
-def _drop_stale_pending(user: User) -> None:
-    cutoff = timezone.now() - timedelta(hours=PENDING_KEEP_HOURS)
-    for pending in PendingCertificate.objects.filter(user=user, created_at__lt=cutoff):
-        remove_after_commit(pending.file.name)
-        pending.delete()
+def _upload_refused(request: HttpRequest, message: str) -> HttpResponse:
+    form = CertificateUploadForm(data={}, files={}, user=request.user)
+    form.errors.clear()  # the file never arrived: its size is the one error
+    form.add_error("certificate", message)
+    context = {"form": form}
+    return render(request, "activities/records/certificate_start.html", context, status=413)
 
 
 @login_required
+@limit_certificate_upload(refused=_upload_refused)
 def certificate_start(request: HttpRequest) -> HttpResponse:
-    form = CertificateUploadForm(request.POST or None, request.FILES or None)
+    """Keep the upload and return at once; a worker reads it (see certificates.py)."""
+    form = CertificateUploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["certificate"]
-        text = ""
-        if form.checked.content_type == "application/pdf":
-            text = pdf_text(upload.read())
-            upload.seek(0)
-        with transaction.atomic():
-            _drop_stale_pending(request.user)
-            pending = PendingCertificate.objects.create(
-                user=request.user,
-                file=upload,
-                original_name=form.checked.original_name,
-                content_type=form.checked.content_type,
-                has_text=bool(text),
-                proposal=parse_certificate(text).to_json() if text else {},
-            )
+        pending = certificates.start_from_upload(
+            user=request.user, upload=form.cleaned_data["certificate"], checked=form.checked
+        )
         return redirect("activities:certificate_confirm", pk=pending.pk)
     return render(request, "activities/records/certificate_start.html", {"form": form})
 
@@ -277,9 +265,14 @@ def get_pending_for_user(user: User, pk: int) -> PendingCertificate:
 
 
 @login_required
+@limit_certificate_upload()
 def certificate_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     pending = get_pending_for_user(request.user, pk)
-    proposal = Proposal.from_json(pending.proposal)
+    reading = certificates.still_reading(pending)
+    if reading and request.method == "GET" and "manual" not in request.GET:
+        # The page refreshes itself until the worker has read the certificate.
+        return render(request, "activities/records/certificate_reading.html", {"pending": pending})
+    proposal = Proposal() if reading else Proposal.from_json(pending.proposal)
     form = ActivityForm(
         request.POST or None,
         request.FILES or None,
@@ -287,51 +280,35 @@ def certificate_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         initial=proposal.as_initial(),
     )
     form.fields["certificate_file"].label = "Replace the certificate"
+    # Never the file name here: help text is rendered as HTML (the page shows it, escaped).
     form.fields["certificate_file"].help_text = (
-        f"Leave empty to keep {pending.original_name}. " + form.fields["certificate_file"].help_text
+        "Leave empty to keep the uploaded certificate. " + form.fields["certificate_file"].help_text
     )
     if request.method == "POST" and form.is_valid():
-        activity = form.save(commit=False)
-        replacing = bool(form.cleaned_data.get("certificate_file"))
-        if replacing:
-            form.apply_certificate(activity)
-        else:
-            # The stored file simply changes owner: no copy, nothing left behind.
-            activity.certificate.name = pending.file.name
-            activity.certificate_name = pending.original_name
-            activity.certificate_type = pending.content_type
-        with discard_upload_on_failure(activity), transaction.atomic():
-            activity.save()
-            pending.delete()
-            if replacing:
-                remove_after_commit(pending.file.name)
+        activity = certificates.log_from_pending(pending, form)
         for warning in form.duplicate_warnings():
             messages.warning(request, warning)
         messages.success(request, f"“{activity.title}” was logged.")
         return redirect("activities:list")
-    found = [FOUND_LABELS[name] for name in proposal.found]
-    context = {"form": form, "pending": pending, "found": found}
+    context = {
+        "form": form,
+        "pending": pending,
+        "reading": reading,
+        "readable": pending.status == PendingCertificate.Status.READ,
+        "found": [FOUND_LABELS[name] for name in proposal.found],
+    }
     return render(request, "activities/records/certificate_confirm.html", context)
 
 
 @login_required
 @require_GET
 def certificate_pending_file(request: HttpRequest, pk: int) -> HttpResponse:
-    pending = get_pending_for_user(request.user, pk)
-    unsaved = Activity(
-        certificate=pending.file.name,
-        certificate_name=pending.original_name,
-        certificate_type=pending.content_type,
-    )
-    return serve_certificate(unsaved)
+    return certificates.serve_pending(get_pending_for_user(request.user, pk))
 
 
 @login_required
 @require_POST
 def certificate_discard(request: HttpRequest, pk: int) -> HttpResponse:
-    pending = get_pending_for_user(request.user, pk)
-    with transaction.atomic():
-        remove_after_commit(pending.file.name)
-        pending.delete()
+    certificates.discard_pending(get_pending_for_user(request.user, pk))
     messages.info(request, "The uploaded certificate was discarded; nothing was logged.")
     return redirect("activities:list")

@@ -15,6 +15,8 @@ from django.views.decorators.http import require_GET
 from ceutrack.accounts.models import User
 from ceutrack.activities.certificates import (
     discard_upload_on_failure,
+    limit_certificate_upload,
+    read_after_commit,
     remove_after_commit,
     serve_certificate,
 )
@@ -58,12 +60,15 @@ def _save(request: HttpRequest, form: ActivityForm) -> Activity:
     with discard_upload_on_failure(activity), transaction.atomic():
         activity.save()
         remove_after_commit(replaced)
+        if form.cleaned_data.get("certificate_file"):
+            read_after_commit(activity)
     for warning in form.duplicate_warnings():
         messages.warning(request, warning)
     return activity
 
 
 @login_required
+@limit_certificate_upload()
 def activity_add(request: HttpRequest) -> HttpResponse:
     form = ActivityForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -76,6 +81,7 @@ def activity_add(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@limit_certificate_upload()
 def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_activity_for_user(request.user, pk)
     form = ActivityForm(

@@ -14,7 +14,12 @@ from django import forms
 from django.conf import settings
 
 from ceutrack.accounts.models import User
-from ceutrack.activities.certificates import CheckedCertificate, check_upload
+from ceutrack.activities.certificates import (
+    CheckedCertificate,
+    check_quota,
+    check_reading_backlog,
+    check_upload,
+)
 from ceutrack.activities.listing import CycleChoice, cycle_choices
 from ceutrack.activities.models import Activity, Kind
 from ceutrack.credentials.models import Body, CredentialType
@@ -22,6 +27,9 @@ from ceutrack.rules import DEFAULT_CATALOG, Catalog, Evaluation
 from ceutrack.rules import Activity as RulesActivity
 from ceutrack.rules.counting import activity_rejection, normalise_text
 from ceutrack.rules.types import FUTURE_DATE, INVALID_INCREMENT, INVALID_UNITS
+
+# Phones offer the camera for image/* as well as their files.
+CERTIFICATE_ACCEPT = "image/*,application/pdf,.pdf,.png,.jpg,.jpeg"
 
 
 def topic_label(topic: str) -> str:
@@ -52,7 +60,7 @@ class ActivityForm(forms.ModelForm):
     certificate_file = forms.FileField(
         label="Certificate",
         required=False,
-        widget=forms.FileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+        widget=forms.FileInput(attrs={"accept": CERTIFICATE_ACCEPT}),
     )
     remove_certificate = forms.BooleanField(label="Remove the current certificate", required=False)
 
@@ -126,6 +134,8 @@ class ActivityForm(forms.ModelForm):
             self.checked_certificate = check_upload(
                 upload, max_bytes=settings.CERTIFICATE_MAX_BYTES
             )
+            replacing = self.instance.certificate.name if self.instance.certificate else ""
+            check_quota(self.user, size=upload.size or 0, replacing=replacing)
         return upload
 
     def clean(self) -> dict[str, Any]:
@@ -249,20 +259,26 @@ class ActivityFilterForm(forms.Form):
 
 
 class CertificateUploadForm(forms.Form):
+    """The certificate that starts an activity: checked here, read later by a worker."""
+
     certificate = forms.FileField(
         label="Certificate",
-        widget=forms.FileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+        widget=forms.FileInput(attrs={"accept": CERTIFICATE_ACCEPT}),
     )
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.user = user
         limit = settings.CERTIFICATE_MAX_BYTES / 2**20
         self.fields["certificate"].help_text = (
-            f"PDF, PNG or JPEG, up to {limit:g} MB. A PDF with a text layer is read to fill "
-            "in the form; you check every field before anything is saved."
+            f"A PDF, or a photo or scan (PNG or JPEG), up to {limit:g} MB. On a phone you can "
+            "take the photo now. Its text is read to fill in the form; you check every field "
+            "before anything is saved."
         )
 
     def clean_certificate(self):  # type: ignore[no-untyped-def]
         upload = self.cleaned_data["certificate"]
         self.checked = check_upload(upload, max_bytes=settings.CERTIFICATE_MAX_BYTES)
+        check_quota(self.user, size=upload.size or 0)
+        check_reading_backlog(self.user)
         return upload

@@ -309,3 +309,21 @@ def test_starting_a_pack_clears_packs_older_than_a_week(
     assert not AuditPack.objects.filter(pk=old.pk).exists()
     assert not old_file.exists()
     assert AuditPack.objects.filter(user=user).count() == 2
+
+
+def test_a_pack_with_many_certificates_never_read_is_built_in_the_background(
+    client, user, monkeypatch
+):
+    monkeypatch.setattr(auditpack, "UNREAD_IN_REQUEST", 1)
+    for day in (1, 2):
+        _certified(
+            user,
+            title=f"Course {day}",
+            completed_on=date(2025, 3, day),
+            units="1",
+            index=f"I{day}",
+            certificate=_certificate(day=f"2025-03-0{day}", units="1"),
+        )
+    response = client.post(reverse("activities:audit_pack", args=["AAPC", CYCLE_END]))
+    assert response.status_code == 302
+    assert AuditPack.objects.get().status == AuditPack.Status.PENDING

@@ -6,8 +6,10 @@ from django.conf import settings
 from django.db import IntegrityError
 from django.urls import reverse
 
-from ceutrack.activities.models import Activity
+from ceutrack.activities.models import Activity, CertificateReading
+from ceutrack.activities.tasks import read_stored_certificate
 from tests.certificate_files import jpeg_bytes, pdf_bytes, png_bytes, upload
+from tests.certificate_samples import certificate_pdf
 from tests.factories import ActivityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -125,8 +127,11 @@ def test_it_rejects_an_html_file_named_pdf(client, user):
 def test_it_rejects_a_certificate_over_10_mb(client, user):
     too_big = pdf_bytes() + b"\0" * (settings.CERTIFICATE_MAX_BYTES)
     response = client.post(reverse("activities:add"), _data(upload("big.pdf", too_big)))
-    [error] = response.context["form"].errors["certificate_file"]
-    assert error.startswith("The file is larger than the 10 MB limit for a certificate.")
+    # Refused while it streams in, before the whole file is read (certificates.py).
+    assert response.status_code == 413
+    page = response.content.decode()
+    assert "The file is larger than the 10 MB limit for a certificate." in page
+    assert not Activity.objects.exists()
     assert _stored_files() == []
 
 
@@ -222,3 +227,28 @@ def test_it_offers_the_current_certificate_and_its_removal_when_editing(client, 
     plain = ActivityFactory(user=user)
     page = client.get(reverse("activities:edit", args=[plain.pk])).content.decode()
     assert "Remove the current certificate" not in page
+
+
+def test_a_certificate_attached_on_the_form_is_read_by_a_worker_once_committed(
+    client, user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        activity = _with_certificate(client, content=certificate_pdf("CEUs: 2"))
+
+    reading = CertificateReading.objects.get(name=activity.certificate.name)
+    assert reading.readable
+    assert reading.proposal == {"units": "2"}
+    # Already read: a redelivered task does nothing.
+    assert read_stored_certificate(activity.certificate.name, "application/pdf") is False
+
+
+def test_deleting_an_activity_forgets_what_its_certificate_said(
+    client, user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        activity = _with_certificate(client, content=certificate_pdf("CEUs: 2"))
+    assert CertificateReading.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("activities:delete", args=[activity.pk]))
+    assert not CertificateReading.objects.exists()
+    assert _stored_files() == []

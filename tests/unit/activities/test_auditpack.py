@@ -14,10 +14,9 @@ from ceutrack.activities.auditpack import (
     certificate_filename,
     summary_pdf,
 )
-from ceutrack.activities.models import Activity
+from ceutrack.activities.models import Activity, CertificateReading
+from ceutrack.activities.prefill import parse_certificate
 from ceutrack.rules import CycleResult, Status, TopicResult
-from tests.certificate_files import png_bytes
-from tests.certificate_samples import certificate_pdf, textless_pdf
 
 
 def _activity(**fields):
@@ -47,14 +46,19 @@ def test_certificate_names_carry_date_and_a_safe_title_and_never_collide():
     )
 
 
+def _read(*lines: str) -> CertificateReading:
+    """What the worker's reading of a certificate with these lines gives (unsaved)."""
+    return CertificateReading(readable=True, proposal=parse_certificate("\n".join(lines)).to_json())
+
+
 def test_a_certificate_agreeing_with_the_entry_is_no_problem():
-    pdf = certificate_pdf("Date of completion: 2025-03-15", "CEUs: 1.5")
-    assert activity_problems(_activity(), body="AAPC", data=pdf) == []
+    reading = _read("Date of completion: 2025-03-15", "CEUs: 1.5")
+    assert activity_problems(_activity(), body="AAPC", reading=reading) == []
 
 
 def test_every_problem_of_one_activity_is_listed():
-    pdf = certificate_pdf("Date of completion: 2025-03-14", "CEUs: 2")
-    problems = activity_problems(_activity(aapc_index=" "), body="AAPC", data=pdf)
+    reading = _read("Date of completion: 2025-03-14", "CEUs: 2")
+    problems = activity_problems(_activity(aapc_index=" "), body="AAPC", reading=reading)
     assert problems == [
         "AAPC activity without an index number",
         "the certificate shows 2 units, the entry 1.5",
@@ -63,23 +67,24 @@ def test_every_problem_of_one_activity_is_listed():
 
 
 def test_an_index_number_is_only_asked_of_aapc_packs():
-    pdf = certificate_pdf("CEUs: 1.5")
-    assert activity_problems(_activity(aapc_index=""), body="AHIMA", data=pdf) == []
+    reading = _read("CEUs: 1.5")
+    assert activity_problems(_activity(aapc_index=""), body="AHIMA", reading=reading) == []
 
 
 def test_a_missing_certificate_and_a_missing_file_are_problems():
-    assert activity_problems(_activity(certificate=""), body="AAPC", data=None) == [
+    assert activity_problems(_activity(certificate=""), body="AAPC", reading=None) == [
         "no certificate attached"
     ]
-    assert activity_problems(_activity(), body="AAPC", data=None) == [
+    assert activity_problems(_activity(), body="AAPC", reading=None) == [
         "the certificate file is missing from storage"
     ]
 
 
-def test_images_and_scans_cannot_be_read_so_they_are_not_judged():
-    image = _activity(certificate="certificates/a.png", certificate_type="image/png")
-    assert activity_problems(image, body="AAPC", data=png_bytes()) == []
-    assert activity_problems(_activity(), body="AAPC", data=textless_pdf()) == []
+def test_a_certificate_that_could_not_be_read_is_flagged():
+    unreadable = CertificateReading(readable=False, problem="took longer than 20 s")
+    assert activity_problems(_activity(), body="AAPC", reading=unreadable) == [
+        "the certificate could not be read, check it by hand"
+    ]
 
 
 def test_the_summary_lists_figures_topics_and_activities():

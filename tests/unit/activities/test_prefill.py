@@ -6,8 +6,17 @@ from decimal import Decimal
 
 import pytest
 
-from ceutrack.activities.prefill import Proposal, mismatches, parse_certificate, pdf_text
+from ceutrack.activities import extract
+from ceutrack.activities.prefill import Proposal, mismatches, parse_certificate
 from tests.certificate_samples import certificate_pdf, textless_pdf
+
+
+def pdf_text(data: bytes) -> str:
+    """The text as the worker's child process reads it (here in-process)."""
+    return extract.extract_safely(
+        data, "application/pdf", seconds=10, max_pages=3, max_chars=20_000
+    ).text
+
 
 AAPC_STYLE = certificate_pdf(
     "Certificate of Completion",
@@ -132,3 +141,26 @@ def test_mismatches_name_other_units_and_another_date():
 def test_matching_figures_are_no_mismatch():
     proposal = Proposal(units=Decimal("1.5"), completed_on=date(2025, 3, 15))
     assert mismatches(proposal, completed_on=date(2025, 3, 15), units=Decimal("1.50")) == []
+
+
+def test_a_letterhead_names_the_provider_when_no_sentence_does():
+    text = "AAPC\nCertificate of Continuing Education\nWebinar Title: Coding Neoplasms\nCEUs: 1"
+    proposal = parse_certificate(text)
+    assert (proposal.provider, proposal.title, proposal.kind) == (
+        "AAPC",
+        "Coding Neoplasms",
+        "webinar",
+    )
+
+
+def test_a_multi_day_event_completes_on_its_last_day():
+    text = "attended\n2025 Regional Coding Symposium\nheld on May 14-15, 2025 in Dallas, TX"
+    proposal = parse_certificate(text)
+    assert proposal.completed_on == date(2025, 5, 15)
+    assert proposal.title == "2025 Regional Coding Symposium"
+    assert proposal.kind == "conference"
+
+
+def test_a_provider_on_the_line_after_presented_by_is_found():
+    text = "Alex completed the course Denials Management presented by\nSpringfield Local Chapter"
+    assert parse_certificate(text).provider == "Springfield Local Chapter"

@@ -26,7 +26,14 @@ from ceutrack.rules.requirements import (
     topic_minimums,
 )
 from ceutrack.rules.scenario import ScenarioError, parse_scenario, to_json
-from ceutrack.rules.status import STATUS_RANK, Timing, cycle_status, reminder_due, timing
+from ceutrack.rules.status import (
+    STATUS_RANK,
+    Timing,
+    cycle_status,
+    expected_through,
+    reminder_due,
+    timing,
+)
 from ceutrack.rules.types import (
     ACTIVITY_KINDS,
     APPRENTICE_REMOVAL,
@@ -43,6 +50,8 @@ from ceutrack.rules.types import (
     LAPSED,
     ON_TRACK,
     OUTSIDE_CYCLES,
+    OVER_NON_DOMAIN_CAP,
+    RENEWAL_MONTH_CARRY,
     SELF_REVIEW,
     UNKNOWN_CREDENTIAL,
     Activity,
@@ -58,6 +67,7 @@ from ceutrack.rules.types import (
     Exclusion,
     HeldCredential,
     OfficialCycle,
+    Outstanding,
     PersonInput,
     Rejection,
     Reminder,
@@ -86,6 +96,8 @@ __all__ = [
     "LAPSED",
     "ON_TRACK",
     "OUTSIDE_CYCLES",
+    "OVER_NON_DOMAIN_CAP",
+    "RENEWAL_MONTH_CARRY",
     "SELF_REVIEW",
     "STATUS_RANK",
     "UNKNOWN_CREDENTIAL",
@@ -107,6 +119,7 @@ __all__ = [
     "Exclusion",
     "HeldCredential",
     "OfficialCycle",
+    "Outstanding",
     "PersonInput",
     "Rejection",
     "Reminder",
@@ -124,6 +137,7 @@ __all__ = [
     "cycle_requirement",
     "cycle_status",
     "evaluate",
+    "expected_through",
     "first_cycle",
     "next_cycle",
     "parse_scenario",

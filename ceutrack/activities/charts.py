@@ -2,8 +2,8 @@
 
 Pure functions: they take the engine's `CycleResult` (its counted activities, required units,
 start and end) and return plain data or an SVG string. Month bucketing is presentation; the
-steady-pace line is the engine's `required x elapsed / total_days`, taken at the end of each
-month so that it reaches the requirement on the cycle's last day.
+steady-pace line is the engine's (`expected_through` at the end of each month, so that it
+reaches the requirement on the cycle's last day).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 
-from ceutrack.rules import CycleResult
+from ceutrack.rules import CycleResult, expected_through
 
 WIDTH = 720
 HEIGHT = 260
@@ -83,20 +83,18 @@ def monthly_points(cycle: CycleResult, *, today: date) -> list[MonthPoint]:
     for item in cycle.counted:
         key = min(max(item.completed_on, cycle.start), cycle.end).replace(day=1)
         per_month[key] += item.units
-    total_days = cycle.total_days or (cycle.end - cycle.start).days + 1
     points = []
     running = Decimal(0)
     for month in months:
         running += per_month[month]
         through = min(_month_end(month), cycle.end)
-        elapsed = (through - cycle.start).days + 1
         points.append(
             MonthPoint(
                 month=month,
                 label=month.strftime("%b %Y"),
                 units=per_month[month],
                 cumulative=running if month <= today else None,
-                pace=_cents(cycle.required * elapsed / total_days),
+                pace=_cents(expected_through(cycle, through)),
             )
         )
     return points

@@ -14,24 +14,24 @@ from ceutrack.accounts.models import User
 from ceutrack.activities.certificates import CheckedCertificate, check_upload
 from ceutrack.activities.models import Activity, Kind
 from ceutrack.credentials.models import CredentialType
+from ceutrack.credentials.presentation import topic_label
 from ceutrack.rules import DEFAULT_CATALOG, Catalog
 from ceutrack.rules import Activity as RulesActivity
 from ceutrack.rules.counting import activity_rejection, normalise_text
 from ceutrack.rules.types import FUTURE_DATE, INVALID_INCREMENT, INVALID_UNITS
 
 
-def topic_label(topic: str) -> str:
-    return topic.replace("_", " ").capitalize()
-
-
 def topic_choices(current: str = "") -> list[tuple[str, str]]:
-    """The catalog's topic keys (those with a topic minimum), plus the activity's own."""
-    topics = set(
-        CredentialType.objects.exclude(topic="").values_list("topic", flat=True).distinct()
-    )
-    if current:
-        topics.add(current)
-    return [("", "No specific topic")] + [(t, topic_label(t)) for t in sorted(topics)]
+    """The catalog's topic keys (those with a topic minimum) with the catalog's names for
+    them (ENT, OB/GYN), plus the activity's own; in the order of those names."""
+    labels: dict[str, str] = {}
+    for topic, label in CredentialType.objects.exclude(topic="").values_list(
+        "topic", "topic_label"
+    ):
+        labels[topic] = labels.get(topic) or label or topic_label(topic)
+    if current and current not in labels:
+        labels[current] = topic_label(current)
+    return [("", "No specific topic"), *sorted(labels.items(), key=lambda item: item[1].lower())]
 
 
 def _number(value: Decimal) -> str:

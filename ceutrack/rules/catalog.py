@@ -53,6 +53,11 @@ class BodyRules:
     self_review_count: int = 0
     self_review_until: date | None = None
 
+    @property
+    def non_domain_share(self) -> Decimal | None:
+        """Share of the requirement non-domain units may fill (1 - domain_share: 0.20)."""
+        return None if self.domain_share is None else Decimal(1) - self.domain_share
+
 
 @dataclass(frozen=True)
 class ApprenticeRules:

@@ -130,14 +130,15 @@ def portal(body: str) -> Portal:
     return PORTALS.get(body, Portal(f"{body} portal", "", "the certifying body's portal"))
 
 
+# The reminder kinds' names (ceutrack.reminders.models.Kind takes its labels from here).
 REMINDER_LABELS: dict[str, str] = {
-    rules.Reminder.LAPSED: "Cycle lapsed",
-    rules.Reminder.SUBMIT: "Ready to submit",
-    rules.Reminder.DUE_7: "7 days left",
-    rules.Reminder.DUE_30: "30 days left",
-    rules.Reminder.DUE_90: "90 days left",
-    rules.Reminder.BEHIND: "Behind pace",
     rules.Reminder.AT_RISK: "At risk",
+    rules.Reminder.BEHIND: "Behind",
+    rules.Reminder.DUE_90: "Due in 90 days",
+    rules.Reminder.DUE_30: "Due in 30 days",
+    rules.Reminder.DUE_7: "Due in 7 days",
+    rules.Reminder.LAPSED: "Lapsed",
+    rules.Reminder.SUBMIT: "Time to submit",
     "digest": "Weekly manager digest",
 }
 

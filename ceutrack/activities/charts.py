@@ -15,7 +15,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 
-from ceutrack.rules import CycleResult, expected_through
+from ceutrack.rules import CycleResult, monthly_progress
 
 WIDTH = 720
 HEIGHT = 260
@@ -52,52 +52,26 @@ def _month_end(day: date) -> date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
-def _next_month(day: date) -> date:
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
-
-
-def _months(start: date, end: date) -> list[date]:
-    months = []
-    current = start.replace(day=1)
-    while current <= end:
-        months.append(current)
-        current = _next_month(current)
-    return months
-
-
 def _cents(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def monthly_points(cycle: CycleResult, *, today: date) -> list[MonthPoint]:
-    """One point per calendar month of the cycle.
+    """One point per calendar month of the cycle, from the engine's monthly progress.
 
     `cumulative` is None for months that have not started yet, so the earned line stops at
-    today. Units the engine counted from before the cycle's start (AAPC renewal-month units
-    moved forward) are shown in the first month, where they took effect.
+    today.
     """
-    months = _months(cycle.start, cycle.end)
-    if not months:
-        return []
-    per_month: dict[date, Decimal] = {m: Decimal(0) for m in months}
-    for item in cycle.counted:
-        key = min(max(item.completed_on, cycle.start), cycle.end).replace(day=1)
-        per_month[key] += item.units
-    points = []
-    running = Decimal(0)
-    for month in months:
-        running += per_month[month]
-        through = min(_month_end(month), cycle.end)
-        points.append(
-            MonthPoint(
-                month=month,
-                label=month.strftime("%b %Y"),
-                units=per_month[month],
-                cumulative=running if month <= today else None,
-                pace=_cents(expected_through(cycle, through)),
-            )
+    return [
+        MonthPoint(
+            month=tally.month,
+            label=tally.month.strftime("%b %Y"),
+            units=tally.units,
+            cumulative=tally.cumulative if tally.month <= today else None,
+            pace=_cents(tally.pace),
         )
-    return points
+        for tally in monthly_progress(cycle)
+    ]
 
 
 def _nice_ceiling(value: Decimal) -> int:

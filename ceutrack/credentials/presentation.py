@@ -255,16 +255,16 @@ def allocation_note(
         if allocation.cycle_start
         else f"{body} cycle ending {day(allocation.cycle_end)}"
     )
-    if allocation.uncounted >= units_entered:
+    counted_units = allocation.counted_units(units_entered)
+    if counted_units == 0:
         return CountNote(
             f"Not counted toward the {cycle}: over {non_domain_cap_phrase(body, catalog)}",
             counted=False,
         )
     text = f"Counts toward the {cycle}"
     if allocation.uncounted > 0:
-        counted = units(units_entered - allocation.uncounted)
         text = (
-            f"{counted} of {units(units_entered)} units count toward the {cycle}; "
+            f"{units(counted_units)} of {units(units_entered)} units count toward the {cycle}; "
             f"the other {units(allocation.uncounted)} are over "
             f"{non_domain_cap_phrase(body, catalog)}"
         )

@@ -17,6 +17,7 @@ from ceutrack.rules.catalog import (
 )
 from ceutrack.rules.cycles import CycleSpan, build_cycles, first_cycle, next_cycle
 from ceutrack.rules.engine import current_index, evaluate
+from ceutrack.rules.progress import MonthTally, monthly_progress
 from ceutrack.rules.requirements import (
     Requirement,
     ceil_to_half,
@@ -118,6 +119,7 @@ __all__ = [
     "Evaluation",
     "Exclusion",
     "HeldCredential",
+    "MonthTally",
     "OfficialCycle",
     "Outstanding",
     "PersonInput",
@@ -139,6 +141,7 @@ __all__ = [
     "evaluate",
     "expected_through",
     "first_cycle",
+    "monthly_progress",
     "next_cycle",
     "parse_scenario",
     "prorate",

@@ -303,6 +303,10 @@ class Allocation:
     def counted(self) -> bool:
         return self.cycle_end is not None and self.reason is None
 
+    def counted_units(self, units: Decimal) -> Decimal:
+        """Of an activity's `units`, those that count here (0 when it does not count)."""
+        return max(units - self.uncounted, Decimal(0)) if self.counted else Decimal(0)
+
     @property
     def notes(self) -> tuple[str, ...]:
         """RENEWAL_MONTH_CARRY and OVER_NON_DOMAIN_CAP, when they apply."""

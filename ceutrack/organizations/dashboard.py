@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from ceutrack.credentials.presentation import STATUS_BADGE_CLASSES, status_label
+from ceutrack.credentials.presentation import STATUS_BADGE_CLASSES, day, status_label
 from ceutrack.credentials.presentation import units as format_units
 from ceutrack.organizations import summaries
 from ceutrack.organizations.access import visible_staff
@@ -158,8 +158,8 @@ class StaffRow:
 
 
 def short_date(value: date | None) -> str:
-    """Jun 30, 2025 (the `date` filter costs ~0.15 ms a call, 100 calls a page)."""
-    return "" if value is None else f"{value:%b} {value.day}, {value.year}"
+    """30 Jun 2025, as everywhere (the `date` filter costs ~0.15 ms a call, 100 a page)."""
+    return day(value)
 
 
 def staff_rows(values: Iterable[dict[str, Any]], *, organization: Organization) -> list[StaffRow]:

@@ -1,7 +1,8 @@
-"""Turn the engine's results into what the coder dashboard shows.
+"""Arrange the engine's results into the cards, rows and badges pages show.
 
-Formatting only: every number here comes from a `CycleResult`, `BodyResult` or `Evaluation`;
-the only arithmetic is turning those figures into words, percentages and rounded display values.
+The words themselves (units, dates, statuses, portals, topic names, reasons) come from
+ceutrack.credentials.presentation; every figure comes from a `CycleResult`, `BodyResult` or
+`Evaluation`. The only arithmetic here is a progress bar's percentage.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_FLOOR, Decimal
 
-from ceutrack.credentials.presentation import (
+from ceutrack.credentials.presentation import (  # noqa: F401 (STATUS_* re-exported)
     STATUS_BADGE_CLASSES,
     STATUS_BAR_CLASSES,
     STATUS_LABELS,
@@ -24,9 +25,9 @@ from ceutrack.credentials.presentation import (
     rejection_reason,
     rounded,
     status_label,
+    topic_label,
     units_phrase,
 )
-from ceutrack.credentials.presentation import topic_label as catalog_topic_label
 from ceutrack.credentials.presentation import units as format_units
 from ceutrack.rules import (
     DEFAULT_CATALOG,
@@ -39,13 +40,6 @@ from ceutrack.rules import (
     Status,
 )
 
-__all__ = [  # the words themselves live in ceutrack.credentials.presentation
-    "STATUS_BADGE_CLASSES",
-    "STATUS_LABELS",
-    "format_units",
-    "outstanding_items",
-]
-
 
 def percent(part: Decimal, whole: Decimal) -> int:
     """Share as a whole percentage for a progress bar, floored and kept within 0..100."""
@@ -53,10 +47,6 @@ def percent(part: Decimal, whole: Decimal) -> int:
         return 100
     share = int((part * 100 / whole).to_integral_value(rounding=ROUND_FLOOR))
     return max(0, min(100, share))
-
-
-def topic_label(topic: str, catalog: Catalog = DEFAULT_CATALOG) -> str:
-    return catalog_topic_label(topic, catalog)
 
 
 # ---------------------------------------------------------------- status reason

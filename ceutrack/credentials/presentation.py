@@ -103,9 +103,13 @@ STATUS_BAR_CLASSES: dict[str, str] = {
 }
 
 
+# A person without a current cycle (the staff table's "none" status).
+NO_CREDENTIALS = "No credentials yet"
+
+
 def status_label(status: str | None) -> str:
-    if not status:
-        return "No credentials"
+    if not status or status == "none":
+        return NO_CREDENTIALS
     return STATUS_LABELS.get(status, status.replace("_", " ").capitalize())
 
 

@@ -106,9 +106,16 @@ def filter_activities(activities: QuerySet[Activity], form: ActivityFilterForm) 
         activities = activities.filter(**{BODY_FLAGS[Body(data["body"])]: True})
     cycle = form.selected_cycle()
     if cycle is not None:
+        # What the engine counted in the cycle (renewal-month units carried in from the one
+        # before included), and what is dated in it, so an entry that does not count there
+        # shows with its reason.
+        counted = [int(c.id) for c in cycle.result.counted if c.id.isdigit()]
         activities = activities.filter(
-            **{BODY_FLAGS[Body(cycle.body)]: True},
-            completed_on__range=(cycle.result.start, cycle.result.end),
+            Q(pk__in=counted)
+            | Q(
+                **{BODY_FLAGS[Body(cycle.body)]: True},
+                completed_on__range=(cycle.result.start, cycle.result.end),
+            )
         )
     if data.get("kind"):
         activities = activities.filter(kind=data["kind"])

@@ -122,6 +122,17 @@ def test_it_says_a_renewal_month_activity_was_carried_to_the_next_cycle(client, 
     ]
 
 
+def test_a_cycle_lists_what_the_engine_counted_in_it_and_what_is_dated_in_it(client, coder):
+    ActivityFactory(user=coder, title="Base", units=Decimal(36), completed_on=date(2024, 6, 1))
+    ActivityFactory(user=coder, title="Late", units=Decimal(2), completed_on=date(2025, 1, 28))
+    ActivityFactory(user=coder, title="This cycle", completed_on=date(2025, 3, 1))
+    closing = _page(client, cycle="AAPC:2023-01-10:2025-01-31")
+    current = _page(client, cycle="AAPC:2025-02-01:2027-01-31")
+    assert _titles(closing) == ["Late", "Base"]  # dated there, carried forward
+    assert _titles(current) == ["This cycle", "Late"]  # counted there
+    assert "3.5 of 36 units counted" in current.content.decode()
+
+
 def test_it_says_an_activity_before_certification_does_not_count(client, coder):
     ActivityFactory(user=coder, title="Exam prep", completed_on=date(2022, 11, 1))
     assert _notes(_page(client), "Exam prep") == [

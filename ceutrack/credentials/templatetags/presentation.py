@@ -1,10 +1,11 @@
 """Template filters over ceutrack.credentials.presentation: `{% load presentation %}`, then
 `{{ cycle.remaining|units }}`, `{{ cycle.end|day }}`, `{{ status|status_label }}`."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import InvalidOperation
 
 from django import template
+from django.utils import timezone
 
 from ceutrack.credentials import presentation
 
@@ -22,6 +23,9 @@ def units(value: object) -> str:
 
 @register.filter
 def day(value: date | None) -> str:
+    """31 Jan 2027; a moment is shown on the day it was in the current time zone."""
+    if isinstance(value, datetime):
+        value = timezone.localdate(value) if timezone.is_aware(value) else value.date()
     return presentation.day(value) if isinstance(value, date) else ""
 
 

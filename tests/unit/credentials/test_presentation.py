@@ -1,7 +1,7 @@
 """The one home of the words figures become: units, dates, catalog names, reasons, options."""
 
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date
 from decimal import Decimal
 
 from ceutrack.credentials import presentation as words
@@ -87,3 +87,17 @@ def test_every_apprentice_option_is_shown_closest_first_with_each_condition_mark
         "Practicode not yet completed",
         False,
     )
+
+
+def test_the_day_filter_shows_a_moment_on_its_local_day(settings):
+    from datetime import datetime
+
+    from django.utils import timezone as django_timezone
+
+    from ceutrack.credentials.templatetags.presentation import day
+
+    late_evening_in_new_york = datetime(2025, 3, 2, 3, 30, tzinfo=UTC)
+    with django_timezone.override("America/New_York"):
+        assert day(late_evening_in_new_york) == "1 Mar 2025"
+    assert day(date(2025, 3, 2)) == "2 Mar 2025"
+    assert day(None) == ""

@@ -89,7 +89,7 @@ def test_every_apprentice_option_is_shown_closest_first_with_each_condition_mark
     )
 
 
-def test_the_day_filter_shows_a_moment_on_its_local_day(settings):
+def test_the_day_filter_shows_a_moment_on_its_local_day():
     from datetime import datetime
 
     from django.utils import timezone as django_timezone

@@ -17,7 +17,7 @@ import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import PurePath
 from typing import IO
@@ -27,15 +27,16 @@ from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from fpdf import FPDF
 
 from ceutrack.accounts.models import User
 from ceutrack.activities.certificates import content_type_of, reading_of, remove_after_commit
 from ceutrack.activities.models import Activity, AuditPack, CertificateReading
+from ceutrack.activities.pdffonts import SANS, UnicodePDF
 from ceutrack.activities.prefill import Proposal, mismatches
-from ceutrack.activities.presenters import STATUS_LABELS, format_units
-from ceutrack.credentials.evaluation import evaluate_person
-from ceutrack.rules import AAPC, BodyResult, CycleResult, Evaluation
+from ceutrack.credentials.evaluation import activity_allocations, evaluate_person, load_catalog
+from ceutrack.credentials.presentation import EntryRef, allocation_note, status_label, topic_label
+from ceutrack.credentials.presentation import units as format_units
+from ceutrack.rules import AAPC, DEFAULT_CATALOG, BodyResult, Catalog, CycleResult, Evaluation
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,12 @@ class PackContents:
     credentials: tuple[str, ...]
     activities: list[Activity]
     today: date
+    # Why a counted activity counts as it does (carried from a renewal month, in part over
+    # the non-domain cap), by activity id; and the entries marked for the body and dated in
+    # the cycle that do not count, each with the reason (duplicates, before certification).
+    notes: dict[int, str] = field(default_factory=dict)
+    not_counted: list[tuple[Activity, str]] = field(default_factory=list)
+    catalog: Catalog = DEFAULT_CATALOG
 
     @property
     def filename(self) -> str:
@@ -85,13 +92,17 @@ def find_cycle(evaluation: Evaluation, *, body: str, end: date) -> CycleResult |
 
 def pack_contents(user: User, *, body: str, end: date) -> PackContents | None:
     """What goes into the pack, or None when the person has no such cycle."""
-    evaluation = evaluate_person(user)
+    catalog = load_catalog()
+    evaluation = evaluate_person(user, catalog=catalog)
     cycle = find_cycle(evaluation, body=body, end=end)
     if cycle is None:
         return None
     result = evaluation.body(body)
     ids = [int(c.id) for c in cycle.counted if c.id.isdigit()]
     activities = list(Activity.objects.filter(user=user, pk__in=ids).order_by("completed_on", "id"))
+    notes, not_counted = _explanations(
+        user, body=body, cycle=cycle, activities=activities, evaluation=evaluation, catalog=catalog
+    )
     return PackContents(
         user=user,
         body=body,
@@ -99,7 +110,60 @@ def pack_contents(user: User, *, body: str, end: date) -> PackContents | None:
         credentials=cycle.credentials or (result.credentials if result else ()),
         activities=activities,
         today=evaluation.today,
+        notes=notes,
+        not_counted=not_counted,
+        catalog=catalog,
     )
+
+
+def _explanations(
+    user: User,
+    *,
+    body: str,
+    cycle: CycleResult,
+    activities: list[Activity],
+    evaluation: Evaluation,
+    catalog: Catalog,
+) -> tuple[dict[int, str], list[tuple[Activity, str]]]:
+    """The engine's allocations for this body and cycle, in words (one query for the
+    entries dated in the cycle that it did not count)."""
+    allocations = {
+        key: next((a for a in found if a.body == body), None)
+        for key, found in activity_allocations(evaluation).items()
+    }
+    entries = {str(a.pk): EntryRef(a.title, a.completed_on) for a in activities}
+    counted_ids = {a.pk for a in activities}
+    dated_here = [
+        a
+        for a in Activity.objects.filter(
+            user=user, completed_on__range=(cycle.start, cycle.end)
+        ).order_by("completed_on", "id")
+        if a.pk not in counted_ids
+    ]
+    entries.update({str(a.pk): EntryRef(a.title, a.completed_on) for a in dated_here})
+
+    def note(activity: Activity) -> tuple[bool, str] | None:
+        allocation = allocations.get(str(activity.pk))
+        if allocation is None:
+            return None
+        words = allocation_note(
+            allocation, units_entered=activity.units, entries=entries, catalog=catalog
+        )
+        return words.counted, words.text
+
+    notes = {}
+    for activity in activities:
+        allocation = allocations.get(str(activity.pk))
+        if allocation is not None and allocation.notes:
+            explained = note(activity)
+            if explained is not None:
+                notes[activity.pk] = explained[1]
+    not_counted = []
+    for activity in dated_here:
+        explained = note(activity)
+        if explained is not None and not explained[0]:
+            not_counted.append((activity, explained[1]))
+    return notes, not_counted
 
 
 def is_large(contents: PackContents) -> bool:
@@ -172,15 +236,9 @@ def certificate_filename(activity: Activity, used: set[str]) -> str:
 # ------------------------------------------------------------------ the summary PDF
 
 
-_TYPOGRAPHIC = str.maketrans(
-    {"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'", "\u2013": "-", "\u2014": "-"}
-)
-
-
 def _latin1(text: str) -> str:
-    """fpdf2's core fonts are Latin-1: fold typographic punctuation, replace what's left."""
-    text = text.translate(_TYPOGRAPHIC)
-    return text.encode("latin-1", "replace").decode("latin-1")
+    """The text as typed: the PDF embeds Unicode fonts (ceutrack.activities.pdffonts)."""
+    return text
 
 
 @dataclass(frozen=True)
@@ -193,13 +251,13 @@ class PackedActivity:
 
 def summary_pdf(contents: PackContents, packed: list[PackedActivity]) -> bytes:
     cycle, user = contents.cycle, contents.user
-    pdf = FPDF(orientation="portrait", format="Letter")
+    pdf = UnicodePDF(orientation="portrait", format="Letter")
     pdf.set_title(_latin1(f"{contents.body} audit pack"))
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 16)
+    pdf.set_font(SANS, "B", 16)
     pdf.cell(0, 10, _latin1(f"{contents.body} audit pack"), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", size=10)
+    pdf.set_font(SANS, size=10)
     lines = [
         f"Person: {user.full_name or user.email} <{user.email}>",
         f"Credentials: {', '.join(contents.credentials) or 'none'}",
@@ -208,10 +266,10 @@ def summary_pdf(contents: PackContents, packed: list[PackedActivity]) -> bytes:
         f"Required: {format_units(cycle.required)} units",
         f"Earned: {format_units(cycle.earned)} units",
         f"Remaining: {format_units(cycle.remaining)} units",
-        f"Status: {STATUS_LABELS.get(cycle.status, cycle.status)}",
+        f"Status: {status_label(cycle.status)}",
     ]
     lines += [
-        f"Topic {t.topic.replace('_', ' ')}: {format_units(t.earned)} of "
+        f"Topic {topic_label(t.topic, contents.catalog)}: {format_units(t.earned)} of "
         f"{format_units(t.required)} units"
         for t in cycle.topics
     ]
@@ -228,9 +286,9 @@ def summary_pdf(contents: PackContents, packed: list[PackedActivity]) -> bytes:
         pdf.multi_cell(0, 6, _latin1(line), new_x="LMARGIN", new_y="NEXT")
 
     pdf.ln(4)
-    pdf.set_font("Helvetica", "B", 12)
+    pdf.set_font(SANS, "B", 12)
     pdf.cell(0, 8, "Counted activities", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", size=9)
+    pdf.set_font(SANS, size=9)
     if packed:
         widths = (8, 22, 62, 34, 26, 14, 24)
         with pdf.table(col_widths=widths, text_align="LEFT", line_height=5) as table:
@@ -248,13 +306,19 @@ def summary_pdf(contents: PackContents, packed: list[PackedActivity]) -> bytes:
                         "attached" if item.filename else "none",
                     ]
                 )
+                if a.pk in contents.notes:  # carried from a renewal month, over a cap
+                    note = table.row()
+                    note.cell("")
+                    note.cell("")
+                    note.cell(f"Note: {contents.notes[a.pk]}", colspan=5)
     else:
         pdf.cell(0, 6, "No activities counted in this cycle.", new_x="LMARGIN", new_y="NEXT")
+    _not_counted_section(pdf, contents)
 
     pdf.ln(4)
-    pdf.set_font("Helvetica", "B", 12)
+    pdf.set_font(SANS, "B", 12)
     pdf.cell(0, 8, "Pre-flight check", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", size=10)
+    pdf.set_font(SANS, size=10)
     problems = [
         f"#{item.number} {item.activity.title}: {problem}"
         for item in packed
@@ -265,6 +329,20 @@ def summary_pdf(contents: PackContents, packed: list[PackedActivity]) -> bytes:
             0, 6, _latin1(f"- {line}" if problems else line), new_x="LMARGIN", new_y="NEXT"
         )
     return bytes(pdf.output())
+
+
+def _not_counted_section(pdf: UnicodePDF, contents: PackContents) -> None:
+    """Entries dated in the cycle that the engine did not count here, and why."""
+    if not contents.not_counted:
+        return
+    pdf.ln(4)
+    pdf.set_font(SANS, "B", 12)
+    pdf.cell(0, 8, "Dated in this cycle but not counted", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(SANS, size=9)
+    with pdf.table(col_widths=(22, 62, 106), text_align="LEFT", line_height=5) as table:
+        table.row(["Date", "Title", "Why it does not count"])
+        for activity, why in contents.not_counted:
+            table.row([activity.completed_on.isoformat(), activity.title, why])
 
 
 # ------------------------------------------------------------------ the zip

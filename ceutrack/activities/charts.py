@@ -2,9 +2,8 @@
 
 Pure functions: they take the engine's `CycleResult` (its counted activities, required units,
 start and end) and return plain data, or an SVG drawn by a template that escapes its text.
-Month bucketing is presentation; the steady-pace line is the engine's
-`required x elapsed / total_days`, taken at the end of each month so that it reaches the
-requirement on the cycle's last day.
+Month bucketing is presentation; the steady-pace line is the engine's (`expected_through` at
+the end of each month, so that it reaches the requirement on the cycle's last day).
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from ceutrack.rules import CycleResult
+from ceutrack.rules import CycleResult, monthly_progress
 
 WIDTH = 720
 HEIGHT = 260
@@ -54,54 +53,26 @@ def _month_end(day: date) -> date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
-def _next_month(day: date) -> date:
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
-
-
-def _months(start: date, end: date) -> list[date]:
-    months = []
-    current = start.replace(day=1)
-    while current <= end:
-        months.append(current)
-        current = _next_month(current)
-    return months
-
-
 def _cents(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def monthly_points(cycle: CycleResult, *, today: date) -> list[MonthPoint]:
-    """One point per calendar month of the cycle.
+    """One point per calendar month of the cycle, from the engine's monthly progress.
 
     `cumulative` is None for months that have not started yet, so the earned line stops at
-    today. Units the engine counted from before the cycle's start (AAPC renewal-month units
-    moved forward) are shown in the first month, where they took effect.
+    today.
     """
-    months = _months(cycle.start, cycle.end)
-    if not months:
-        return []
-    per_month: dict[date, Decimal] = {m: Decimal(0) for m in months}
-    for item in cycle.counted:
-        key = min(max(item.completed_on, cycle.start), cycle.end).replace(day=1)
-        per_month[key] += item.units
-    total_days = cycle.total_days or (cycle.end - cycle.start).days + 1
-    points = []
-    running = Decimal(0)
-    for month in months:
-        running += per_month[month]
-        through = min(_month_end(month), cycle.end)
-        elapsed = (through - cycle.start).days + 1
-        points.append(
-            MonthPoint(
-                month=month,
-                label=month.strftime("%b %Y"),
-                units=per_month[month],
-                cumulative=running if month <= today else None,
-                pace=_cents(cycle.required * elapsed / total_days),
-            )
+    return [
+        MonthPoint(
+            month=tally.month,
+            label=tally.month.strftime("%b %Y"),
+            units=tally.units,
+            cumulative=tally.cumulative if tally.month <= today else None,
+            pace=_cents(tally.pace),
         )
-    return points
+        for tally in monthly_progress(cycle)
+    ]
 
 
 def _nice_ceiling(value: Decimal) -> int:
@@ -152,17 +123,19 @@ def render_svg(
         gy = y(value)
         grid.append({"y": f"{gy:.1f}", "label_y": f"{gy + 4:.1f}", "label": _fmt(_cents(value))})
     bar_w = band * 0.6
-    bars = [
-        {
-            "x": f"{x_mid(i) - bar_w / 2:.1f}",
-            "y": f"{y(point.units):.1f}",
-            "width": f"{bar_w:.1f}",
-            "height": f"{MARGIN_TOP + plot_h - y(point.units):.1f}",
-            "title": f"{point.label}: {_fmt(point.units)} units",
-        }
-        for i, point in enumerate(points)
-        if point.units > 0
-    ]
+    bars = []
+    for i, point in enumerate(points):
+        if point.units > 0:
+            top = y(point.units)  # pixels from here on
+            bars.append(
+                {
+                    "x": f"{x_mid(i) - bar_w / 2:.1f}",
+                    "y": f"{top:.1f}",
+                    "width": f"{bar_w:.1f}",
+                    "height": f"{MARGIN_TOP + plot_h - top:.1f}",
+                    "title": f"{point.label}: {_fmt(point.units)} units",
+                }
+            )
     step = math.ceil(n / MAX_X_LABELS)
     months = [
         {"x": f"{x_mid(i):.1f}", "label": point.month.strftime("%b %y")}

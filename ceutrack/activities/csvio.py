@@ -21,6 +21,8 @@ from django.db import models, transaction
 from ceutrack.accounts.models import User
 from ceutrack.activities.forms import ActivityForm, topic_choices
 from ceutrack.activities.models import Activity, Kind
+from ceutrack.credentials.presentation import units as format_units
+from ceutrack.rules import DEFAULT_CATALOG
 from ceutrack.rules.counting import normalise_text
 
 # (column, what it holds): the documented header, in export order.
@@ -28,7 +30,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("title", "Course or activity title (required)"),
     ("provider", "Who offered it, e.g. AAPC"),
     ("completed_on", "Completion date: 2025-03-15 or 3/15/2025 (required)"),
-    ("units", "CEUs in steps of 0.5, e.g. 1.5 (required)"),
+    ("units", f"CEUs in steps of {format_units(DEFAULT_CATALOG.unit_step)}, e.g. 1.5 (required)"),
     ("kind", "webinar, seminar, workshop, conference, chapter_meeting, ... (blank: other)"),
     ("aapc", "yes if reported to AAPC (AAPC-approved)"),
     ("aapc_index", "AAPC index number from the certificate"),
@@ -81,7 +83,7 @@ def export_row(activity: Activity) -> list[str]:
         _cell(activity.title),
         _cell(activity.provider),
         activity.completed_on.isoformat(),
-        f"{activity.units.normalize():f}",
+        format_units(activity.units),
         activity.kind,
         _yes(activity.aapc),
         _cell(activity.aapc_index),

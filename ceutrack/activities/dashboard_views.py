@@ -21,7 +21,7 @@ from ceutrack.activities.presenters import (
     present_history,
     present_rejections,
 )
-from ceutrack.credentials.evaluation import evaluate_person
+from ceutrack.credentials.evaluation import evaluate_person, load_catalog
 from ceutrack.credentials.models import Body
 from ceutrack.rules import BodyResult, Evaluation
 
@@ -71,10 +71,11 @@ def _rejected_titles(user_id: int, evaluation: Evaluation) -> dict[str, str]:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
-    evaluation = evaluate_person(user, today=user.local_today())
+    catalog = load_catalog()
+    evaluation = evaluate_person(user, today=user.local_today(), catalog=catalog)
     cards = [
         DashboardCard(
-            card=present_body(result),
+            card=present_body(result, catalog=catalog),
             chart=_chart(result, evaluation=evaluation),
             excluded_count=sum(1 for e in evaluation.excluded if e.body == result.body),
         )
@@ -88,7 +89,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         or any(not r.id.isdigit() for r in evaluation.rejected),
         "has_activities": has_activities,
         "rejections": present_rejections(
-            evaluation, activity_titles=_rejected_titles(user.pk, evaluation)
+            evaluation, activity_titles=_rejected_titles(user.pk, evaluation), catalog=catalog
         ),
     }
     return render(request, "activities/dashboard.html", context)
@@ -100,11 +101,12 @@ def history(request: HttpRequest, body: str) -> HttpResponse:
     code = body.upper()
     if code not in Body.values:
         raise Http404("No such certifying body.")
-    evaluation = evaluate_person(request.user, today=request.user.local_today())
+    catalog = load_catalog()
+    evaluation = evaluate_person(request.user, today=request.user.local_today(), catalog=catalog)
     result = evaluation.body(code)
     context = {
         "body": code,
-        "card": present_body(result) if result else None,
+        "card": present_body(result, catalog=catalog) if result else None,
         "rows": present_history(result) if result else [],
     }
     return render(request, "activities/history.html", context)

@@ -8,35 +8,23 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
-from django.utils.dateformat import format as format_date
 
 from ceutrack.activities.models import Activity
 from ceutrack.credentials.evaluation import activity_allocations
 from ceutrack.credentials.models import Body
-from ceutrack.rules import CycleResult, Evaluation
-from ceutrack.rules.types import (
-    BEFORE_CERTIFICATION,
-    DUPLICATE,
-    FUTURE_DATE,
-    INVALID_INCREMENT,
-    INVALID_UNITS,
-    OUTSIDE_CYCLES,
-)
+from ceutrack.credentials.presentation import CountNote, EntryRef, activity_notes, day
+from ceutrack.rules import DEFAULT_CATALOG, Allocation, Catalog, CycleResult, Evaluation
 
 if TYPE_CHECKING:
     from ceutrack.activities.forms import ActivityFilterForm
 
 BODY_FLAGS = {Body.AAPC: "aapc", Body.AHIMA: "ahima"}
 
-REJECTION_TEXT = {
-    FUTURE_DATE: "Dated in the future",
-    INVALID_UNITS: "Units out of range",
-    INVALID_INCREMENT: "Units not in allowed steps",
-}
+__all__ = ["CountNote"]
 
 
 def _day(value: date) -> str:
-    return format_date(value, "j M Y")
+    return day(value)
 
 
 @dataclass(frozen=True)
@@ -79,9 +67,16 @@ def filter_activities(activities: QuerySet[Activity], form: ActivityFilterForm) 
         activities = activities.filter(**{BODY_FLAGS[Body(data["body"])]: True})
     cycle = form.selected_cycle()
     if cycle is not None:
+        # What the engine counted in the cycle (renewal-month units carried in from the one
+        # before included), and what is dated in it, so an entry that does not count there
+        # shows with its reason.
+        counted = [int(c.id) for c in cycle.result.counted if c.id.isdigit()]
         activities = activities.filter(
-            **{BODY_FLAGS[Body(cycle.body)]: True},
-            completed_on__range=(cycle.result.start, cycle.result.end),
+            Q(pk__in=counted)
+            | Q(
+                **{BODY_FLAGS[Body(cycle.body)]: True},
+                completed_on__range=(cycle.result.start, cycle.result.end),
+            )
         )
     if data.get("kind"):
         activities = activities.filter(kind=data["kind"])
@@ -98,51 +93,58 @@ def filter_activities(activities: QuerySet[Activity], form: ActivityFilterForm) 
 
 
 @dataclass(frozen=True)
-class CountNote:
-    text: str
-    counted: bool
-
-
-@dataclass(frozen=True)
 class ActivityRow:
     activity: Activity
     notes: tuple[CountNote, ...]
 
 
-def _why_not(body: str, reason: str | None) -> str:
-    if reason == BEFORE_CERTIFICATION:
-        return f"Before your first {body} certification"
-    if reason == DUPLICATE:
-        return f"Duplicate of an earlier entry (not counted for {body})"
-    if reason == OUTSIDE_CYCLES:
-        return f"Outside every cycle (not counted for {body})"
-    return f"Not counted for {body}"
+def marked_bodies(activity: Activity) -> list[str]:
+    return [str(body) for body, flag in BODY_FLAGS.items() if getattr(activity, flag)]
 
 
-def describe_rows(activities: Iterable[Activity], evaluation: Evaluation) -> list[ActivityRow]:
-    """Each activity with the engine's verdict per body, in words."""
+def describe_rows(
+    activities: Iterable[Activity], evaluation: Evaluation, *, catalog: Catalog = DEFAULT_CATALOG
+) -> list[ActivityRow]:
+    """Each activity with the engine's verdict per body, in words: where it counts and why
+    (renewal-month carry, over the non-domain cap), or why not (duplicate of which entry,
+    before certification, refused, not marked for a body held)."""
+    activities = list(activities)
     allocations = activity_allocations(evaluation)
-    rejected = {r.id: r.reason for r in evaluation.rejected}
-    held = {b.body for b in evaluation.bodies}
-    rows = []
-    for activity in activities:
-        key = str(activity.pk)
-        notes: list[CountNote] = []
-        if key in rejected:
-            why = REJECTION_TEXT.get(rejected[key], rejected[key])
-            notes.append(CountNote(f"{why}: not counted anywhere", counted=False))
-        for allocation in allocations.get(key, []):
-            if allocation.cycle_end is not None and allocation.reason is None:
-                text = f"Counts toward {allocation.body} cycle ending {_day(allocation.cycle_end)}"
-                notes.append(CountNote(text, counted=True))
-            else:
-                notes.append(CountNote(_why_not(allocation.body, allocation.reason), False))
-        if not notes:
-            marked = [b for b, flag in BODY_FLAGS.items() if getattr(activity, flag)]
-            notes += [
-                CountNote(f"You hold no {body} credential to count it toward", counted=False)
-                for body in marked
-                if body not in held
-            ] or [CountNote("Not reported to any body", counted=False)]
-        rows.append(ActivityRow(activity, tuple(notes)))
-    return rows
+    entries = _entries(activities, allocations)
+    return [
+        ActivityRow(
+            activity,
+            tuple(
+                activity_notes(
+                    str(activity.pk),
+                    units_entered=activity.units,
+                    marked_for=marked_bodies(activity),
+                    evaluation=evaluation,
+                    allocations=allocations.get(str(activity.pk), []),
+                    entries=entries,
+                    catalog=catalog,
+                )
+            ),
+        )
+        for activity in activities
+    ]
+
+
+def _entries(
+    activities: list[Activity], allocations: dict[str, list[Allocation]]
+) -> dict[str, EntryRef]:
+    """Title and date of every entry a duplicate on this page repeats (one query, only when
+    an original is not on the page itself)."""
+    entries = {str(a.pk): EntryRef(a.title, a.completed_on) for a in activities}
+    wanted = {
+        allocation.duplicate_of
+        for a in activities
+        for allocation in allocations.get(str(a.pk), [])
+        if allocation.duplicate_of and allocation.duplicate_of not in entries
+    }
+    ids = [int(pk) for pk in wanted if pk and pk.isdigit()]
+    if ids and activities:
+        rows = Activity.objects.filter(user_id=activities[0].user_id, pk__in=ids)
+        for pk, title, completed_on in rows.values_list("pk", "title", "completed_on"):
+            entries[str(pk)] = EntryRef(title, completed_on)
+    return entries

@@ -23,7 +23,7 @@ from ceutrack.activities.certificates import (
 from ceutrack.activities.forms import ActivityFilterForm, ActivityForm
 from ceutrack.activities.listing import describe_rows, filter_activities
 from ceutrack.activities.models import Activity
-from ceutrack.credentials.evaluation import evaluate_person
+from ceutrack.credentials.evaluation import evaluate_person, load_catalog
 
 PAGE_SIZE = 25
 
@@ -35,7 +35,8 @@ def get_activity_for_user(user: User, pk: int) -> Activity:
 @login_required
 @require_GET
 def activity_list(request: HttpRequest) -> HttpResponse:
-    evaluation = evaluate_person(request.user)
+    catalog = load_catalog()
+    evaluation = evaluate_person(request.user, catalog=catalog)
     form = ActivityFilterForm(request.GET or None, evaluation=evaluation)
     activities = filter_activities(Activity.objects.filter(user=request.user), form)
     page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -44,7 +45,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "rows": describe_rows(page.object_list, evaluation),
+        "rows": describe_rows(page.object_list, evaluation, catalog=catalog),
         "filter_query": query.urlencode(),
         "filtered": form.has_filters(),
         "has_any": page.paginator.count > 0 or Activity.objects.filter(user=request.user).exists(),

@@ -40,7 +40,7 @@ class CredentialTypeAdmin(admin.ModelAdmin):
     ordering = ["body", "code"]
     fieldsets = (
         (None, {"fields": ("code", "name", "body", "is_active"), "description": CATALOG_NOTE}),
-        ("Units per cycle", {"fields": ("base_units", "topic", "topic_minimum")}),
+        ("Units per cycle", {"fields": ("base_units", "topic", "topic_label", "topic_minimum")}),
         ("Relations", {"fields": ("apprentice_of", "supersedes", "self_review")}),
     )
 

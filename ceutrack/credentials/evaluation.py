@@ -116,6 +116,7 @@ def _credential_type(row: Any) -> rules.CredentialType:  # a values_list named r
         apprentice_of=row.apprentice_of or None,
         supersedes=row.supersedes or None,
         self_review=row.self_review,
+        topic_label=row.topic_label or None,
     )
 
 

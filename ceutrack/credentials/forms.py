@@ -20,7 +20,8 @@ from ceutrack.credentials.models import (
     CredentialType,
     OfficialCycle,
 )
-from ceutrack.rules import HeldCredential
+from ceutrack.credentials.presentation import units as format_units
+from ceutrack.rules import DEFAULT_CATALOG, HeldCredential
 from ceutrack.rules.counting import credential_rejection
 from ceutrack.rules.types import FUTURE_CREDENTIAL, UNKNOWN_CREDENTIAL
 
@@ -128,6 +129,10 @@ class MembershipMonthForm(forms.ModelForm):
         field.choices = [("", "Default: month of your first AAPC certification"), *months]
 
 
+# The catalog's unit step (0.5) for the browser's number input.
+_STEP = format_units(DEFAULT_CATALOG.unit_step)
+
+
 class OfficialCycleForm(forms.ModelForm):
     class Meta:
         model = OfficialCycle
@@ -136,7 +141,7 @@ class OfficialCycleForm(forms.ModelForm):
         widgets = {
             "start": forms.DateInput(attrs={"type": "date"}),
             "end": forms.DateInput(attrs={"type": "date"}),
-            "required": forms.NumberInput(attrs={"step": "0.5", "min": "0.5"}),
+            "required": forms.NumberInput(attrs={"step": _STEP, "min": _STEP}),
         }
         help_texts = {
             "required": "Only if the portal shows a different number; leave blank otherwise.",

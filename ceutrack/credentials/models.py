@@ -37,6 +37,9 @@ class CredentialType(models.Model):
     apprentice_of = models.CharField(max_length=16, blank=True)
     supersedes = models.CharField(max_length=16, blank=True)
     self_review = models.BooleanField(default=False)
+    topic_label = models.CharField(
+        max_length=64, blank=True, help_text="How the topic is written on pages (ENT, OB/GYN)."
+    )
     is_active = models.BooleanField(default=True, help_text="Offered to users when adding.")
 
     objects = CredentialTypeQuerySet.as_manager()

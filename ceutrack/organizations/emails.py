@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from ceutrack.accounts.tasks import send_account_email
+from ceutrack.credentials import presentation as words
 from ceutrack.organizations.models import Invitation, Membership
 
 
@@ -51,6 +52,9 @@ def send_nudge(*, member: Membership, sender: Any, message: str) -> None:
         "sender": sender,
         "message": message,
         "summary": summary,
+        "remaining": words.units(summary.remaining) if summary else "",
+        "as_of": words.day(summary.as_of) if summary else "",
+        "cycle_end": words.day(summary.cycle_end) if summary else "",
         "url": f"{settings.SITE_URL}{reverse('home')}",
     }
     _send("nudge", context, to=member.user.email)

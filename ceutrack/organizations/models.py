@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from ceutrack.credentials.presentation import NO_CREDENTIALS, STATUS_LABELS
+
 
 class Role(models.TextChoices):
     OWNER = "owner", "Owner"
@@ -351,12 +353,12 @@ class NudgeLog(models.Model):
 class SummaryStatus(models.TextChoices):
     """A person's overall status: the worst of their bodies' current cycles."""
 
-    LAPSED = "lapsed", "Lapsed"
-    BEHIND = "behind", "Behind"
-    AT_RISK = "at_risk", "At risk"
-    ON_TRACK = "on_track", "On track"
-    COMPLETE = "complete", "Complete"
-    NONE = "none", "No credentials yet"
+    LAPSED = "lapsed", STATUS_LABELS["lapsed"]
+    BEHIND = "behind", STATUS_LABELS["behind"]
+    AT_RISK = "at_risk", STATUS_LABELS["at_risk"]
+    ON_TRACK = "on_track", STATUS_LABELS["on_track"]
+    COMPLETE = "complete", STATUS_LABELS["complete"]
+    NONE = "none", NO_CREDENTIALS
 
 
 # Worst first: the dashboard sorts by this rank and a person's status is the minimum.

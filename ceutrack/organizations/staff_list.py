@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from ceutrack.activities.presenters import STATUS_BADGE_CLASSES, format_units
+from ceutrack.credentials.presentation import STATUS_BADGE_CLASSES, day, status_label
+from ceutrack.credentials.presentation import units as format_units
 from ceutrack.organizations import summaries
 from ceutrack.organizations.access import visible_staff
 from ceutrack.organizations.forms import SORTS
@@ -158,8 +159,8 @@ class StaffRow:
 
 
 def short_date(value: date | None) -> str:
-    """Jun 30, 2025 (the `date` filter costs ~0.15 ms a call, 100 calls a page)."""
-    return "" if value is None else f"{value:%b} {value.day}, {value.year}"
+    """30 Jun 2025, as everywhere (the `date` filter costs ~0.15 ms a call, 100 a page)."""
+    return day(value)
 
 
 def staff_rows(values: Iterable[dict[str, Any]], *, organization: Organization) -> list[StaffRow]:
@@ -225,9 +226,11 @@ CSV_HEADER = [
     "Name",
     "Email",
     "Team",
+    "Body",
     "Status",
     "Credentials",
-    "Current cycle end",
+    "Cycle start",
+    "Cycle end",
     "Days left",
     "Earned",
     "Required",
@@ -243,7 +246,9 @@ class _Echo:
 
 
 def csv_lines(staff: QuerySet[Membership]) -> Iterator[str]:
-    """The filtered table as CSV lines, read in chunks so 10,000 rows stream."""
+    """The filtered table as CSV lines, one per person and certifying body (a person with
+    AAPC and AHIMA credentials has two rows, as the page shows two figures), read in chunks
+    so 10,000 people stream. A person with no current cycle has one row without a body."""
     writer = csv.writer(_Echo())
     yield writer.writerow(CSV_HEADER)
     labels = dict(SummaryStatus.choices)
@@ -253,34 +258,35 @@ def csv_lines(staff: QuerySet[Membership]) -> Iterator[str]:
         "team__name",
         "user__compliance_summary__status",
         "user__compliance_summary__credentials",
-        "user__compliance_summary__cycle_end",
-        "user__compliance_summary__days_left",
-        "user__compliance_summary__earned",
-        "user__compliance_summary__required",
-        "user__compliance_summary__remaining",
+        "user__compliance_summary__bodies",
         "user__compliance_summary__last_activity_on",
         "user__compliance_summary__as_of",
     )
-    for row in staff.values_list(*columns).iterator(chunk_size=2000):
-        (name, email, team, status, creds, end, days, earned, required, remaining, last, as_of) = (
-            row
-        )
-        yield writer.writerow(
-            [
-                _safe_cell(name),
-                _safe_cell(email),
-                _safe_cell(team or ""),
-                labels.get(status or SummaryStatus.NONE, status),
-                creds or "",
-                end or "",
-                "" if days is None else days,
-                _units(earned),
-                _units(required),
-                _units(remaining),
-                last or "",
-                as_of or "",
-            ]
-        )
+    for name, email, team, status, creds, bodies, last, as_of in staff.values_list(
+        *columns
+    ).iterator(chunk_size=2000):
+        person = [_safe_cell(name), _safe_cell(email), _safe_cell(team or "")]
+        dates = [last or "", as_of or ""]
+        if not bodies:
+            none = labels.get(status or SummaryStatus.NONE, status)
+            yield writer.writerow([*person, "", none, creds or "", "", "", "", "", "", "", *dates])
+            continue
+        for b in bodies:
+            yield writer.writerow(
+                [
+                    *person,
+                    b["body"],
+                    status_label(b["status"]),
+                    ", ".join(b.get("credentials", [])),
+                    b.get("cycle_start", ""),
+                    b["cycle_end"],
+                    b.get("days_left", ""),
+                    format_units(Decimal(b["earned"])),
+                    format_units(Decimal(b["required"])),
+                    format_units(Decimal(b["remaining"])),
+                    *dates,
+                ]
+            )
 
 
 def _units(value: Decimal | None) -> str:

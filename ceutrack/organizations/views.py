@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from ceutrack.activities.certificates import serve_certificate
+from ceutrack.activities.listing import describe_rows
 from ceutrack.activities.models import Activity
 from ceutrack.activities.presenters import present_body
-from ceutrack.credentials.evaluation import evaluate_person
+from ceutrack.credentials.evaluation import evaluate_person, load_catalog
 from ceutrack.organizations import access, ratelimit, services
 from ceutrack.organizations.forms import (
     ConsentForm,
@@ -190,7 +191,8 @@ def dashboard_export(request: HttpRequest, slug: str) -> StreamingHttpResponse:
 def member_detail(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
     organization, membership = access.get_organization(request.user, slug)
     member = access.get_visible_member(organization, membership_id)
-    evaluation = evaluate_person(member.user)
+    catalog = load_catalog()
+    evaluation = evaluate_person(member.user, catalog=catalog)
     activities = Paginator(
         Activity.objects.filter(user=member.user).order_by("-completed_on", "-id"), PAGE_SIZE
     ).get_page(request.GET.get("page"))
@@ -200,8 +202,10 @@ def member_detail(request: HttpRequest, slug: str, membership_id: int) -> HttpRe
         "member": member,
         "person": member.user,
         "evaluation": evaluation,
-        "cards": [present_body(result) for result in evaluation.bodies],
+        "cards": [present_body(result, catalog=catalog) for result in evaluation.bodies],
         "activities": activities,
+        # Where each activity counts and why, as the coder's own list says it.
+        "activity_rows": describe_rows(activities.object_list, evaluation, catalog=catalog),
         "next_nudge_at": services.next_nudge_at(member),
         "nudge_form": NudgeForm(),
     }

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from ceutrack import rules
 from ceutrack.accounts.models import User
+from ceutrack.credentials import presentation as words
 from ceutrack.credentials.evaluation import evaluate_people
 from ceutrack.organizations.access import managers_of_anyone
 from ceutrack.organizations.models import VIEW_ROLES, Membership
@@ -104,7 +105,10 @@ def digest_entries(
                         "person": people[user_id],
                         "body": code,
                         "cycle": cycle,
-                        "status": cycle.status.replace("_", " ").capitalize(),
+                        "status": words.status_label(cycle.status),
+                        "remaining": words.units(cycle.remaining),
+                        "required": words.units(cycle.required),
+                        "end": words.day(cycle.end),
                     }
                 )
     return [

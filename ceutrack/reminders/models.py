@@ -15,16 +15,18 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F, Q
 
+from ceutrack.credentials.presentation import REMINDER_LABELS
+
 
 class Kind(models.TextChoices):
-    AT_RISK = "at_risk", "At risk"
-    BEHIND = "behind", "Behind"
-    DUE_90 = "due_90", "Due in 90 days"
-    DUE_30 = "due_30", "Due in 30 days"
-    DUE_7 = "due_7", "Due in 7 days"
-    LAPSED = "lapsed", "Lapsed"
-    SUBMIT = "submit", "Time to submit"
-    DIGEST = "digest", "Weekly manager digest"
+    AT_RISK = "at_risk", REMINDER_LABELS["at_risk"]
+    BEHIND = "behind", REMINDER_LABELS["behind"]
+    DUE_90 = "due_90", REMINDER_LABELS["due_90"]
+    DUE_30 = "due_30", REMINDER_LABELS["due_30"]
+    DUE_7 = "due_7", REMINDER_LABELS["due_7"]
+    LAPSED = "lapsed", REMINDER_LABELS["lapsed"]
+    SUBMIT = "submit", REMINDER_LABELS["submit"]
+    DIGEST = "digest", REMINDER_LABELS["digest"]
 
 
 # The kinds the engine plans for a coder's cycle (everything but the manager digest).

@@ -22,7 +22,6 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
@@ -33,6 +32,7 @@ from django.utils import timezone
 
 from ceutrack import rules
 from ceutrack.accounts.models import User
+from ceutrack.credentials import presentation as words
 from ceutrack.credentials.evaluation import evaluate_people, load_catalog
 from ceutrack.organizations.access import managers_of
 from ceutrack.reminders import digest
@@ -241,9 +241,9 @@ def skip_reason(
         return f"cycle changed: the current cycle ends {cycle.end:%Y-%m-%d}"
     if cycle.reminder != row.kind:
         if cycle.status in CAUGHT_UP and row.kind != Kind.SUBMIT:
-            return f"caught up: status is {cycle.status.replace('_', ' ')}"
+            return f"caught up: status is {words.status_label(cycle.status).lower()}"
         if cycle.reminder is None:
-            return f"no longer due: status is {cycle.status.replace('_', ' ')}"
+            return f"no longer due: status is {words.status_label(cycle.status).lower()}"
         return f"superseded by the {Kind(str(cycle.reminder)).label.lower()} reminder"
     if not prefs.wants(row.kind):
         return "opted out"
@@ -276,11 +276,15 @@ def _prepare_coder(
     return messages
 
 
-def reminder_context(user: User, *, body: rules.BodyResult, kind: str) -> dict[str, Any]:
-    """What a reminder template shows: the engine's figures. Dates and the expected units
-    are formatted here once (the template `date` filter dominated the sweep's render time)."""
+def reminder_context(
+    user: User, *, body: rules.BodyResult, kind: str, catalog: rules.Catalog | None = None
+) -> dict[str, Any]:
+    """What a reminder template shows: the engine's figures, worded once here by
+    ceutrack.credentials.presentation (the template `date` filter dominated the sweep's
+    render time), so an email reads "17" and "31 Jan 2027" as the pages do."""
     cycle = body.current
     assert cycle is not None
+    catalog = catalog or rules.DEFAULT_CATALOG
     dashboard, preferences = _site_links(settings.SITE_URL)
     return {
         "user": user,
@@ -289,31 +293,28 @@ def reminder_context(user: User, *, body: rules.BodyResult, kind: str) -> dict[s
         "body": body.body,
         "credentials": body.credentials,
         "cycle": cycle,
-        "start": _day(cycle.start),
-        "end": _day(cycle.end),
-        "expected": cycle.expected.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
+        "required": words.units(cycle.required),
+        "earned": words.units(cycle.earned),
+        "remaining": words.units(cycle.remaining),
+        "start": words.day(cycle.start),
+        "end": words.day(cycle.end),
+        "expected": words.units(words.rounded(cycle.expected, "0.01")),
         "days_overdue": -cycle.days_left if cycle.days_left < 0 else 0,
         "topic_gaps": [
-            {"topic": t.topic.replace("_", " "), "missing": t.required - t.earned}
+            {"topic": words.topic_label(t.topic, catalog), "missing": words.units(t.missing)}
             for t in cycle.topics
-            if t.earned < t.required
+            if not t.met
         ],
         "sourced_gap": (
-            cycle.sourced.required - cycle.sourced.earned
-            if cycle.sourced and cycle.sourced.earned < cycle.sourced.required
-            else None
+            words.units(cycle.sourced.missing) if cycle.sourced and not cycle.sourced.met else None
         ),
-        "outstanding": [_outstanding_label(item) for item in cycle.outstanding],
-        "portal": PORTALS.get(body.body, "the certifying body's portal"),
+        "outstanding": words.outstanding_items(cycle.outstanding),
+        "portal": words.portal(body.body).where_to_report,
         "dashboard_url": dashboard,
         "preferences_url": preferences,
         "unsubscribe_url": unsubscribe_url(user_id=user.pk, kind=kind),
         "copy_for": None,
     }
-
-
-def _day(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"  # 31 Jan 2027
 
 
 @functools.lru_cache(maxsize=4)
@@ -322,18 +323,6 @@ def _site_links(site_url: str) -> tuple[str, str]:
         f"{site_url}{reverse('home')}",
         f"{site_url}{reverse('reminders:preferences')}",
     )
-
-
-PORTALS = {"AAPC": "the AAPC website (My CEUs)", "AHIMA": "AHIMA's CE portal"}
-
-
-def _outstanding_label(item: str) -> str:
-    name, _, count = item.partition(":")
-    if name == "self_review":
-        return f"{count or 'a'} coding self-review(s) still to complete"
-    if name == "apprentice_removal":
-        return "apprentice (-A) designation not yet removed"
-    return name.replace("_", " ")
 
 
 def managers_for_copies(user: User) -> list[User]:

@@ -17,6 +17,7 @@ from ceutrack.rules.catalog import (
 )
 from ceutrack.rules.cycles import CycleSpan, build_cycles, first_cycle, next_cycle
 from ceutrack.rules.engine import current_index, evaluate
+from ceutrack.rules.progress import MonthTally, monthly_progress
 from ceutrack.rules.requirements import (
     Requirement,
     ceil_to_half,
@@ -26,7 +27,14 @@ from ceutrack.rules.requirements import (
     topic_minimums,
 )
 from ceutrack.rules.scenario import ScenarioError, parse_scenario, to_json
-from ceutrack.rules.status import STATUS_RANK, Timing, cycle_status, reminder_due, timing
+from ceutrack.rules.status import (
+    STATUS_RANK,
+    Timing,
+    cycle_status,
+    expected_through,
+    reminder_due,
+    timing,
+)
 from ceutrack.rules.types import (
     ACTIVITY_KINDS,
     APPRENTICE_REMOVAL,
@@ -43,6 +51,8 @@ from ceutrack.rules.types import (
     LAPSED,
     ON_TRACK,
     OUTSIDE_CYCLES,
+    OVER_NON_DOMAIN_CAP,
+    RENEWAL_MONTH_CARRY,
     SELF_REVIEW,
     UNKNOWN_CREDENTIAL,
     Activity,
@@ -58,6 +68,7 @@ from ceutrack.rules.types import (
     Exclusion,
     HeldCredential,
     OfficialCycle,
+    Outstanding,
     PersonInput,
     Rejection,
     Reminder,
@@ -86,6 +97,8 @@ __all__ = [
     "LAPSED",
     "ON_TRACK",
     "OUTSIDE_CYCLES",
+    "OVER_NON_DOMAIN_CAP",
+    "RENEWAL_MONTH_CARRY",
     "SELF_REVIEW",
     "STATUS_RANK",
     "UNKNOWN_CREDENTIAL",
@@ -106,7 +119,9 @@ __all__ = [
     "Evaluation",
     "Exclusion",
     "HeldCredential",
+    "MonthTally",
     "OfficialCycle",
+    "Outstanding",
     "PersonInput",
     "Rejection",
     "Reminder",
@@ -124,7 +139,9 @@ __all__ = [
     "cycle_requirement",
     "cycle_status",
     "evaluate",
+    "expected_through",
     "first_cycle",
+    "monthly_progress",
     "next_cycle",
     "parse_scenario",
     "prorate",

@@ -25,6 +25,8 @@ class CredentialType:
     apprentice_of: str | None = None
     supersedes: str | None = None
     self_review: bool = False
+    # How people write the topic (ENT, OB/GYN, E/M); pages, emails and the PDF show this.
+    topic_label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,11 @@ class BodyRules:
     self_review_count: int = 0
     self_review_until: date | None = None
 
+    @property
+    def non_domain_share(self) -> Decimal | None:
+        """Share of the requirement non-domain units may fill (1 - domain_share: 0.20)."""
+        return None if self.domain_share is None else Decimal(1) - self.domain_share
+
 
 @dataclass(frozen=True)
 class ApprenticeRules:
@@ -75,11 +82,19 @@ class Catalog:
         wanted = body.strip().upper()
         return next((b for b in self.bodies if b.body.upper() == wanted), None)
 
+    def topic_label(self, topic: str) -> str | None:
+        """The display name the catalog gives a topic key, if any credential names it."""
+        wanted = topic.strip().lower()
+        return next(
+            (c.topic_label for c in self.credentials if c.topic == wanted and c.topic_label),
+            None,
+        )
+
 
 def _aapc(
     code: str,
     name: str,
-    topic: str | None = None,
+    topic: tuple[str, str] | None = None,
     minimum: int | None = None,
     apprentice_of: str | None = None,
 ) -> CredentialType:
@@ -88,9 +103,10 @@ def _aapc(
         name=name,
         body=AAPC,
         base_units=Decimal(36),
-        topic=topic,
+        topic=None if topic is None else topic[0],
         topic_minimum=None if minimum is None else Decimal(minimum),
         apprentice_of=apprentice_of,
+        topic_label=None if topic is None else topic[1],
     )
 
 
@@ -114,15 +130,24 @@ _AAPC_CORE = (
     _aapc("CPC-P", "Certified Professional Coder-Payer"),
     _aapc("CRC", "Certified Risk Adjustment Coder"),
     _aapc("CPB", "Certified Professional Biller"),
-    _aapc("CPMA", "Certified Professional Medical Auditor", "auditing", 16),
-    _aapc("CPCO", "Certified Professional Compliance Officer", "compliance", 16),
-    _aapc("CPPM", "Certified Physician Practice Manager", "practice_management", 16),
-    _aapc("CDEO", "Certified Documentation Expert Outpatient", "documentation", 16),
-    _aapc("CDEI", "Certified Documentation Expert Inpatient", "documentation", 16),
+    _aapc("CPMA", "Certified Professional Medical Auditor", ("auditing", "Auditing"), 16),
+    _aapc("CPCO", "Certified Professional Compliance Officer", ("compliance", "Compliance"), 16),
+    _aapc(
+        "CPPM",
+        "Certified Physician Practice Manager",
+        ("practice_management", "Practice management"),
+        16,
+    ),
+    _aapc(
+        "CDEO", "Certified Documentation Expert Outpatient", ("documentation", "Documentation"), 16
+    ),
+    _aapc(
+        "CDEI", "Certified Documentation Expert Inpatient", ("documentation", "Documentation"), 16
+    ),
     _aapc(
         "CIRCC",
         "Certified Interventional Radiology Cardiovascular Coder",
-        "interventional_radiology_cardiovascular",
+        ("interventional_radiology_cardiovascular", "Interventional radiology/cardiovascular"),
         16,
     ),
     _aapc("CPC-A", "Certified Professional Coder Apprentice", apprentice_of="CPC"),
@@ -130,33 +155,55 @@ _AAPC_CORE = (
 )
 
 _AAPC_SPECIALTY = tuple(
-    _aapc(code, name, topic, 8)
-    for code, name, topic in (
-        ("CASCC", "Certified Ambulatory Surgery Center Coder", "ambulatory_surgery"),
-        ("CANPC", "Certified Anesthesia and Pain Management Coder", "anesthesia_pain"),
-        ("CCC", "Certified Cardiology Coder", "cardiology"),
+    _aapc(code, name, (topic, label), 8)
+    for code, name, topic, label in (
+        (
+            "CASCC",
+            "Certified Ambulatory Surgery Center Coder",
+            "ambulatory_surgery",
+            "Ambulatory surgery center",
+        ),
+        (
+            "CANPC",
+            "Certified Anesthesia and Pain Management Coder",
+            "anesthesia_pain",
+            "Anesthesia/Pain management",
+        ),
+        ("CCC", "Certified Cardiology Coder", "cardiology", "Cardiology"),
         (
             "CCVTC",
             "Certified Cardiovascular and Thoracic Surgery Coder",
             "cardiovascular_thoracic_surgery",
+            "Cardiovascular and thoracic surgery",
         ),
-        ("CEDC", "Certified Emergency Department Coder", "emergency_department"),
-        ("CEMC", "Certified Evaluation and Management Coder", "evaluation_management"),
-        ("CENTC", "Certified Otolaryngology Coder", "ent"),
-        ("CFPC", "Certified Family Practice Coder", "family_practice"),
-        ("CGIC", "Certified Gastroenterology Coder", "gastroenterology"),
-        ("CGSC", "Certified General Surgery Coder", "general_surgery"),
-        ("CHONC", "Certified Hematology and Oncology Coder", "hematology_oncology"),
-        ("CIMC", "Certified Internal Medicine Coder", "internal_medicine"),
-        ("COBGC", "Certified Obstetrics Gynecology Coder", "obgyn"),
-        ("COSC", "Certified Orthopaedic Surgery Coder", "orthopedic_surgery"),
-        ("CPEDC", "Certified Pediatrics Coder", "pediatrics"),
+        (
+            "CEDC",
+            "Certified Emergency Department Coder",
+            "emergency_department",
+            "Emergency department",
+        ),
+        ("CEMC", "Certified Evaluation and Management Coder", "evaluation_management", "E/M"),
+        ("CENTC", "Certified Otolaryngology Coder", "ent", "ENT"),
+        ("CFPC", "Certified Family Practice Coder", "family_practice", "Family practice"),
+        ("CGIC", "Certified Gastroenterology Coder", "gastroenterology", "Gastroenterology"),
+        ("CGSC", "Certified General Surgery Coder", "general_surgery", "General surgery"),
+        (
+            "CHONC",
+            "Certified Hematology and Oncology Coder",
+            "hematology_oncology",
+            "Hematology/Oncology",
+        ),
+        ("CIMC", "Certified Internal Medicine Coder", "internal_medicine", "Internal medicine"),
+        ("COBGC", "Certified Obstetrics Gynecology Coder", "obgyn", "OB/GYN"),
+        ("COSC", "Certified Orthopaedic Surgery Coder", "orthopedic_surgery", "Orthopedic surgery"),
+        ("CPEDC", "Certified Pediatrics Coder", "pediatrics", "Pediatrics"),
         (
             "CPRC",
             "Certified Plastics and Reconstructive Surgery Coder",
             "plastics_reconstructive_surgery",
+            "Plastic and reconstructive surgery",
         ),
-        ("CUC", "Certified Urology Coder", "urology"),
+        ("CUC", "Certified Urology Coder", "urology", "Urology"),
     )
 )
 

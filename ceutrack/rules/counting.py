@@ -85,34 +85,38 @@ def normalise_text(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def title_duplicates(stored: Sequence[Activity]) -> set[str]:
-    """Rule (a): ids of entries repeating an earlier entry's title, provider and date."""
-    seen: set[tuple[str, str, date]] = set()
-    duplicates: set[str] = set()
+def title_duplicates(stored: Sequence[Activity]) -> dict[str, str]:
+    """Rule (a): entries repeating an earlier entry's title, provider and date, each mapped
+    to the id of the first entry it repeats."""
+    first: dict[tuple[str, str, date], str] = {}
+    duplicates: dict[str, str] = {}
     for activity in stored:
         title = normalise_text(activity.title)
         if not title:
             continue
         key = (title, normalise_text(activity.provider), activity.completed_on)
-        if key in seen:
-            duplicates.add(activity.id)
-        seen.add(key)
+        if key in first:
+            duplicates[activity.id] = first[key]
+        else:
+            first[key] = activity.id
     return duplicates
 
 
-def index_duplicates(candidates: Sequence[Activity]) -> set[str]:
+def index_duplicates(candidates: Sequence[Activity]) -> dict[str, str]:
     """Rule (b): of the candidates sharing an index number, all but the earliest completion
-    (then entry order). Entries without an index number are never index duplicates."""
+    (then entry order), each mapped to the id of that earliest one. Entries without an
+    index number are never index duplicates."""
     order = sorted(enumerate(candidates), key=lambda p: (p[1].completed_on, p[0]))
-    seen: set[str] = set()
-    duplicates: set[str] = set()
+    first: dict[str, str] = {}
+    duplicates: dict[str, str] = {}
     for _, activity in order:
         index = activity.aapc_index.strip().casefold()
         if not index:
             continue
-        if index in seen:
-            duplicates.add(activity.id)
-        seen.add(index)
+        if index in first:
+            duplicates[activity.id] = first[index]
+        else:
+            first[index] = activity.id
     return duplicates
 
 
@@ -180,13 +184,20 @@ def _topic(activity: Activity) -> str | None:
 # ------------------------------------------------------------------ allocation (3.3, 3.4)
 
 
+@dataclass(frozen=True)
+class Allotment:
+    counted: list[list[Activity]]  # per cycle, in date then entry order
+    outside: list[Activity]
+    carried: set[str]  # ids of renewal-month activities moved to the next cycle
+
+
 def allocate(
     spans: Sequence[CycleSpan],
     requirements: Sequence[Requirement],
     rules: BodyRules,
     eligible: Sequence[Activity],
-) -> tuple[list[list[Activity]], list[Activity]]:
-    """Activities counted per cycle (date then entry order) and those outside every cycle.
+) -> Allotment:
+    """Activities counted per cycle, those outside every cycle, and those carried forward.
 
     With a renewal month rule, units of a cycle's last calendar month go to that cycle while
     its pooled earned units are below its requirement, otherwise to the next cycle.
@@ -211,6 +222,7 @@ def allocate(
         return (a.completed_on, position[a.id])
 
     has_domains = rules.domain_share is not None
+    carried: set[str] = set()
     for k, late in enumerate(renewal):
         if not late:
             continue
@@ -229,5 +241,26 @@ def allocate(
                     non_domain += activity.units
             else:
                 plain[k + 1].append(activity)
+                carried.add(activity.id)
     counted_per_cycle = [sorted(c, key=order) for c in plain]
-    return counted_per_cycle, outside
+    return Allotment(counted_per_cycle, outside, carried)
+
+
+def over_cap_units(
+    requirement: Requirement, rules: BodyRules, counted: Sequence[Activity]
+) -> dict[str, Decimal]:
+    """Units of each non-domain activity beyond the cycle's non-domain cap, taken in the
+    order they were counted (date then entry order): the later entries are the ones over."""
+    cap = requirement.non_domain_cap
+    if cap is None or rules.domain_share is None:
+        return {}
+    over: dict[str, Decimal] = {}
+    running = Decimal(0)
+    for activity in counted:
+        if activity.ahima_domain:
+            continue
+        room = max(cap - running, Decimal(0))
+        running += activity.units
+        if activity.units > room:
+            over[activity.id] = activity.units - room
+    return over

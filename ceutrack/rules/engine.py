@@ -15,6 +15,7 @@ from ceutrack.rules.counting import (
     accept_credentials,
     allocate,
     index_duplicates,
+    over_cap_units,
     tally,
     title_duplicates,
 )
@@ -36,6 +37,7 @@ from ceutrack.rules.types import (
     CycleResult,
     Evaluation,
     Exclusion,
+    Outstanding,
     PersonInput,
     SourcedResult,
     Status,
@@ -85,7 +87,7 @@ class _Context:
     catalog: Catalog
     thresholds: Thresholds
     stored: list[Activity]
-    title_duplicates: set[str]
+    title_duplicates: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -106,9 +108,12 @@ def _evaluate_body(ctx: _Context, rules: BodyRules, held: list[HeldType]) -> _Bo
     )
     marker = MARKED_FOR.get(rules.body)
     marked = [] if marker is None else [a for a in ctx.stored if marker(a)]
-    reasons = _exclusion_reasons(rules, marked, first_certification, ctx.title_duplicates)
+    reasons, duplicate_of = _exclusion_reasons(
+        rules, marked, first_certification, ctx.title_duplicates
+    )
     requirements = _requirements(rules, held, spans)
-    counted, _ = allocate(spans, requirements, rules, [a for a in marked if a.id not in reasons])
+    allotment = allocate(spans, requirements, rules, [a for a in marked if a.id not in reasons])
+    counted = allotment.counted
     cycles = [
         _cycle_result(rules, span, requirement, activities, ctx)
         for span, requirement, activities in zip(spans, requirements, counted, strict=True)
@@ -116,7 +121,12 @@ def _evaluate_body(ctx: _Context, rules: BodyRules, held: list[HeldType]) -> _Bo
     current_at = current_index(spans, cycles, ctx.today)
     apprentice = _apprentice(ctx, held)
     current = None if current_at is None else _as_current(cycles[current_at], apprentice)
-    cycle_end = {a.id: span.end for span, acts in zip(spans, counted, strict=True) for a in acts}
+    cycle_of = {a.id: k for k, acts in enumerate(counted) for a in acts}
+    uncounted = {
+        activity_id: units
+        for requirement, acts in zip(requirements, counted, strict=True)
+        for activity_id, units in over_cap_units(requirement, rules, acts).items()
+    }
     return _BodyOutcome(
         result=BodyResult(
             body=rules.body,
@@ -134,14 +144,42 @@ def _evaluate_body(ctx: _Context, rules: BodyRules, held: list[HeldType]) -> _Bo
         ),
         excluded=[Exclusion(id=i, body=rules.body, reason=r) for i, r in reasons.items()],
         allocations=[
-            Allocation(
-                activity_id=a.id,
-                body=rules.body,
-                cycle_end=cycle_end.get(a.id),
-                reason=reasons.get(a.id, None if a.id in cycle_end else OUTSIDE_CYCLES),
+            _allocation(
+                a.id,
+                rules.body,
+                None if a.id not in cycle_of else spans[cycle_of[a.id]],
+                reason=reasons.get(a.id),
+                carried_from=(spans[cycle_of[a.id] - 1].end if a.id in allotment.carried else None),
+                duplicate_of=duplicate_of.get(a.id),
+                uncounted=uncounted.get(a.id, Decimal(0)),
             )
             for a in marked
         ],
+    )
+
+
+def _allocation(
+    activity_id: str,
+    body: str,
+    span: CycleSpan | None,
+    *,
+    reason: str | None,
+    carried_from: date | None,
+    duplicate_of: str | None,
+    uncounted: Decimal,
+) -> Allocation:
+    """An excluded activity keeps its reason; an eligible one outside every cycle gets one."""
+    if reason is None and span is None:
+        reason = OUTSIDE_CYCLES
+    return Allocation(
+        activity_id=activity_id,
+        body=body,
+        cycle_end=None if span is None else span.end,
+        reason=reason,
+        cycle_start=None if span is None else span.start,
+        carried_from=carried_from,
+        duplicate_of=duplicate_of,
+        uncounted=uncounted,
     )
 
 
@@ -180,7 +218,7 @@ def _apprentice(ctx: _Context, held: Sequence[HeldType]) -> ApprenticeStatus | N
 def _as_current(cycle: CycleResult, apprentice: ApprenticeStatus | None) -> CycleResult:
     """The current cycle also lists apprentice removal and carries today's reminder."""
     if apprentice is not None and not apprentice.removal_ready:
-        cycle = replace(cycle, outstanding=(*cycle.outstanding, APPRENTICE_REMOVAL))
+        cycle = replace(cycle, outstanding=(*cycle.outstanding, Outstanding(APPRENTICE_REMOVAL)))
     return replace(cycle, reminder=reminder_due(cycle))
 
 
@@ -188,19 +226,24 @@ def _exclusion_reasons(
     rules: BodyRules,
     marked: Sequence[Activity],
     first_certification: date,
-    title_dups: set[str],
-) -> dict[str, str]:
-    """Why a marked activity is excluded for this body (3.2); before_certification wins."""
+    title_dups: dict[str, str],
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Why a marked activity is excluded for this body (3.2), before_certification winning,
+    and for each duplicate the id of the entry it repeats."""
     reasons: dict[str, str] = {}
+    duplicate_of: dict[str, str] = {}
     for activity in marked:
         if activity.completed_on < first_certification:
             reasons[activity.id] = BEFORE_CERTIFICATION
         elif activity.id in title_dups:
             reasons[activity.id] = DUPLICATE
+            duplicate_of[activity.id] = title_dups[activity.id]
     if rules.index_dedupe:
-        for activity_id in index_duplicates([a for a in marked if a.id not in reasons]):
+        index_dups = index_duplicates([a for a in marked if a.id not in reasons])
+        for activity_id, first in index_dups.items():
             reasons[activity_id] = DUPLICATE
-    return {a.id: reasons[a.id] for a in marked if a.id in reasons}
+            duplicate_of[activity_id] = first
+    return {a.id: reasons[a.id] for a in marked if a.id in reasons}, duplicate_of
 
 
 def current_index(
@@ -258,7 +301,7 @@ def _cycle_result(
         expected=expected_units(requirement.total, t),
         topics=topics,
         sourced=sourced,
-        outstanding=(f"{SELF_REVIEW}:{missing_reviews}",) if missing_reviews else (),
+        outstanding=(Outstanding(SELF_REVIEW, missing_reviews),) if missing_reviews else (),
         counted=tuple(CountedActivity(a.id, a.completed_on, a.units) for a in activities),
         progress=requirement.total - remaining,
         total_days=t.total_days,

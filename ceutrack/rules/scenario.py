@@ -299,7 +299,7 @@ def _current_json(cycle: CycleResult) -> dict[str, object]:
         "sourced": None
         if cycle.sourced is None
         else {"required": units(cycle.sourced.required), "earned": units(cycle.sourced.earned)},
-        "outstanding": list(cycle.outstanding),
+        "outstanding": [item.code for item in cycle.outstanding],
         "reminder": None if cycle.reminder is None else str(cycle.reminder),
     }
 

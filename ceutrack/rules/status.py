@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from ceutrack.rules.types import CycleResult, Reminder, Status, Thresholds
@@ -43,6 +43,12 @@ def timing(start: date, end: date, today: date) -> Timing:
 def expected_units(required: Decimal, t: Timing) -> Decimal:
     """required * elapsed / total_days, not capped (a lapsed cycle expects more than required)."""
     return required * t.elapsed_days / t.total_days
+
+
+def expected_through(cycle: CycleResult, day: date) -> Decimal:
+    """The steady pace at the end of `day`: what `expected` would be on the morning after,
+    so that it reaches the requirement at the end of the cycle's last day (charts)."""
+    return expected_units(cycle.required, timing(cycle.start, cycle.end, day + timedelta(days=1)))
 
 
 def cycle_status(

@@ -66,6 +66,10 @@ OUTSIDE_CYCLES = "outside_cycles"
 SELF_REVIEW = "self_review"
 APPRENTICE_REMOVAL = "apprentice_removal"
 
+# Why a counted activity sits where it does, or counts only in part (docs/rules.md 3.4, 3.5).
+RENEWAL_MONTH_CARRY = "renewal_month_carry"
+OVER_NON_DOMAIN_CAP = "over_non_domain_cap"
+
 
 # ---------------------------------------------------------------- inputs
 
@@ -136,11 +140,41 @@ class TopicResult:
     required: Decimal
     earned: Decimal
 
+    @property
+    def met(self) -> bool:
+        return self.earned >= self.required
+
+    @property
+    def missing(self) -> Decimal:
+        """Units still needed for this topic's minimum (0 once met)."""
+        return max(self.required - self.earned, Decimal(0))
+
 
 @dataclass(frozen=True)
 class SourcedResult:
     required: Decimal
     earned: Decimal
+
+    @property
+    def met(self) -> bool:
+        return self.earned >= self.required
+
+    @property
+    def missing(self) -> Decimal:
+        return max(self.required - self.earned, Decimal(0))
+
+
+@dataclass(frozen=True)
+class Outstanding:
+    """Something other than units a cycle still needs: `count` coding self-reviews, or the
+    apprentice designation's removal. `code` is its form in the CLI's JSON."""
+
+    kind: str
+    count: int = 1
+
+    @property
+    def code(self) -> str:
+        return f"{self.kind}:{self.count}" if self.kind == SELF_REVIEW else self.kind
 
 
 @dataclass(frozen=True)
@@ -162,7 +196,7 @@ class CycleResult:
     expected: Decimal
     topics: tuple[TopicResult, ...] = ()
     sourced: SourcedResult | None = None
-    outstanding: tuple[str, ...] = ()
+    outstanding: tuple[Outstanding, ...] = ()
     reminder: Reminder | None = None
     counted: tuple[CountedActivity, ...] = ()
     progress: Decimal = Decimal(0)
@@ -175,6 +209,24 @@ class CycleResult:
     non_domain_cap: Decimal | None = None
     self_reviews_required: int = 0
     self_reviews_done: int = 0
+
+    @property
+    def surplus(self) -> Decimal:
+        """Units earned beyond the requirement (0 when not over it)."""
+        return max(self.earned - self.required, Decimal(0))
+
+    @property
+    def pace_gap(self) -> Decimal:
+        """How far progress trails the steady pace (negative when ahead of it)."""
+        return self.expected - self.progress
+
+    @property
+    def non_domain_over_cap(self) -> bool:
+        return (
+            self.non_domain_earned is not None
+            and self.non_domain_cap is not None
+            and self.non_domain_earned > self.non_domain_cap
+        )
 
 
 @dataclass(frozen=True)
@@ -232,10 +284,40 @@ class Exclusion:
 
 @dataclass(frozen=True)
 class Allocation:
+    """Where one activity went for one body it is marked for: the cycle it counts in
+    (`cycle_end`), or `reason` why it does not count. The rest explains the figure:
+    `carried_from` is the end of the cycle whose renewal month the activity is dated in when
+    it was carried to the next cycle; `duplicate_of` the entry it repeats; `uncounted` the
+    units over the non-domain cap (all or part of the activity's units)."""
+
     activity_id: str
     body: str
     cycle_end: date | None
     reason: str | None
+    cycle_start: date | None = None
+    carried_from: date | None = None
+    duplicate_of: str | None = None
+    uncounted: Decimal = Decimal(0)
+
+    @property
+    def counted(self) -> bool:
+        return self.cycle_end is not None and self.reason is None
+
+    def counted_units(self, units: Decimal) -> Decimal:
+        """Of an activity's `units`, those that count here (0 when it does not count)."""
+        return max(units - self.uncounted, Decimal(0)) if self.counted else Decimal(0)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """RENEWAL_MONTH_CARRY and OVER_NON_DOMAIN_CAP, when they apply."""
+        return tuple(
+            note
+            for note, applies in (
+                (RENEWAL_MONTH_CARRY, self.carried_from is not None),
+                (OVER_NON_DOMAIN_CAP, self.uncounted > 0),
+            )
+            if applies
+        )
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from ceutrack.activities.certificates import (
 from ceutrack.activities.listing import CycleChoice, cycle_choices
 from ceutrack.activities.models import Activity, Kind
 from ceutrack.credentials.models import Body, CredentialType
+from ceutrack.credentials.presentation import topic_label
 from ceutrack.rules import DEFAULT_CATALOG, Catalog, Evaluation
 from ceutrack.rules import Activity as RulesActivity
 from ceutrack.rules.counting import activity_rejection, normalise_text
@@ -32,18 +33,17 @@ from ceutrack.rules.types import FUTURE_DATE, INVALID_INCREMENT, INVALID_UNITS
 CERTIFICATE_ACCEPT = "image/*,application/pdf,.pdf,.png,.jpg,.jpeg"
 
 
-def topic_label(topic: str) -> str:
-    return topic.replace("_", " ").capitalize()
-
-
 def topic_choices(current: str = "") -> list[tuple[str, str]]:
-    """The catalog's topic keys (those with a topic minimum), plus the activity's own."""
-    topics = set(
-        CredentialType.objects.exclude(topic="").values_list("topic", flat=True).distinct()
-    )
-    if current:
-        topics.add(current)
-    return [("", "No specific topic")] + [(t, topic_label(t)) for t in sorted(topics)]
+    """The catalog's topic keys (those with a topic minimum) with the catalog's names for
+    them (ENT, OB/GYN), plus the activity's own; in the order of those names."""
+    labels: dict[str, str] = {}
+    for topic, label in CredentialType.objects.exclude(topic="").values_list(
+        "topic", "topic_label"
+    ):
+        labels[topic] = labels.get(topic) or label or topic_label(topic)
+    if current and current not in labels:
+        labels[current] = topic_label(current)
+    return [("", "No specific topic"), *sorted(labels.items(), key=lambda item: item[1].lower())]
 
 
 def _number(value: Decimal) -> str:

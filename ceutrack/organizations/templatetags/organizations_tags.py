@@ -1,31 +1,24 @@
-from decimal import Decimal, InvalidOperation
-
 from django import template
 
-from ceutrack.activities.presenters import STATUS_BADGE_CLASSES, format_units
+from ceutrack.credentials.presentation import status_badge_class
+from ceutrack.credentials.templatetags import presentation
 from ceutrack.organizations.models import SummaryStatus
 
 register = template.Library()
 
 _LABELS = dict(SummaryStatus.choices)
 
+# The same filters as `{% load presentation %}`, for the templates that load these tags.
+register.filter("units", presentation.units)
+register.filter("day", presentation.day)
+register.filter("topic_label", presentation.topic_label)
+
 
 @register.filter
 def status_badge(status: str | None) -> str:
-    return STATUS_BADGE_CLASSES.get(status or "", "text-bg-secondary")
+    return status_badge_class(status)
 
 
 @register.filter
 def status_label(status: str | None) -> str:
     return _LABELS.get(status or SummaryStatus.NONE, str(status))
-
-
-@register.filter
-def units(value: object) -> str:
-    """36.00 -> 36, 12.50 -> 12.5; blank for no value."""
-    if value is None or value == "":
-        return ""
-    try:
-        return format_units(Decimal(str(value)))
-    except InvalidOperation:
-        return str(value)

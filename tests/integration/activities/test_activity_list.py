@@ -13,6 +13,8 @@ from tests.factories import ActivityFactory, CredentialFactory, UserFactory, cre
 
 pytestmark = pytest.mark.django_db
 
+CYCLE_2027 = "Counts toward the AAPC cycle 1 Feb 2025 \u2013 31 Jan 2027"
+
 
 @pytest.fixture(autouse=True)
 def _today(time_machine):
@@ -72,24 +74,70 @@ def test_it_sorts_oldest_first_on_request(client, coder):
 def test_it_says_which_cycle_an_activity_counts_toward(client, coder):
     ActivityFactory(user=coder, title="E/M update", completed_on=date(2025, 3, 15))
     response = _page(client)
-    assert _notes(response, "E/M update") == ["Counts toward AAPC cycle ending 31 Jan 2027"]
-    assert "Counts toward AAPC cycle ending 31 Jan 2027" in response.content.decode()
+    assert _notes(response, "E/M update") == [CYCLE_2027]
+    assert CYCLE_2027 in response.content.decode()
 
 
-def test_it_says_a_repeated_entry_is_a_duplicate(client, coder):
-    ActivityFactory(user=coder, title="Coding clinic", provider="AAPC", aapc_index="")
-    ActivityFactory(user=coder, title="coding  CLINIC", provider="aapc", aapc_index="")
+def test_it_says_a_repeated_entry_is_a_duplicate_of_which_entry(client, coder):
+    ActivityFactory(
+        user=coder,
+        title="Coding clinic",
+        provider="AAPC",
+        aapc_index="",
+        completed_on=date(2025, 3, 1),
+    )
+    ActivityFactory(
+        user=coder,
+        title="coding  CLINIC",
+        provider="aapc",
+        aapc_index="",
+        completed_on=date(2025, 3, 1),
+    )
     response = _page(client, sort="oldest")
     notes = [[n.text for n in row.notes] for row in response.context["rows"]]
     assert notes == [
-        ["Counts toward AAPC cycle ending 31 Jan 2027"],
-        ["Duplicate of an earlier entry (not counted for AAPC)"],
+        [CYCLE_2027],
+        ["Not counted for AAPC: duplicate of “Coding clinic” of 1 Mar 2025"],
     ]
+
+
+def test_it_names_the_original_of_a_duplicate_on_another_page(client, coder):
+    original = ActivityFactory(user=coder, title="Original", aapc_index="IDX-9")
+    for n in range(30):
+        ActivityFactory(user=coder, title=f"Filler {n}", completed_on=date(2025, 6, 1))
+    ActivityFactory(user=coder, title="Again", aapc_index="IDX-9", completed_on=date(2025, 6, 2))
+    [note] = _notes(_page(client), "Again")
+    assert note == (
+        f"Not counted for AAPC: duplicate of “Original” of "
+        f"{original.completed_on.day} {original.completed_on:%b %Y}"
+    )
+
+
+def test_it_says_a_renewal_month_activity_was_carried_to_the_next_cycle(client, coder):
+    ActivityFactory(user=coder, title="Base", units=Decimal(36), completed_on=date(2024, 6, 1))
+    ActivityFactory(user=coder, title="Late", units=Decimal(2), completed_on=date(2025, 1, 28))
+    assert _notes(_page(client), "Late") == [
+        f"{CYCLE_2027} — carried from the renewal month of the cycle ending 31 Jan 2025, "
+        "which was already complete"
+    ]
+
+
+def test_a_cycle_lists_what_the_engine_counted_in_it_and_what_is_dated_in_it(client, coder):
+    ActivityFactory(user=coder, title="Base", units=Decimal(36), completed_on=date(2024, 6, 1))
+    ActivityFactory(user=coder, title="Late", units=Decimal(2), completed_on=date(2025, 1, 28))
+    ActivityFactory(user=coder, title="This cycle", completed_on=date(2025, 3, 1))
+    closing = _page(client, cycle="AAPC:2023-01-10:2025-01-31")
+    current = _page(client, cycle="AAPC:2025-02-01:2027-01-31")
+    assert _titles(closing) == ["Late", "Base"]  # dated there, carried forward
+    assert _titles(current) == ["This cycle", "Late"]  # counted there
+    assert "3.5 of 36 units counted" in current.content.decode()
 
 
 def test_it_says_an_activity_before_certification_does_not_count(client, coder):
     ActivityFactory(user=coder, title="Exam prep", completed_on=date(2022, 11, 1))
-    assert _notes(_page(client), "Exam prep") == ["Before your first AAPC certification"]
+    assert _notes(_page(client), "Exam prep") == [
+        "Not counted for AAPC: completed before your first AAPC certification"
+    ]
 
 
 def test_it_says_an_activity_outside_every_cycle_does_not_count(client, coder):
@@ -97,18 +145,49 @@ def test_it_says_an_activity_outside_every_cycle_does_not_count(client, coder):
         user=coder, body="AAPC", start=date(2025, 2, 1), end=date(2027, 1, 31)
     )
     ActivityFactory(user=coder, title="Old course", completed_on=date(2024, 6, 1))
-    assert _notes(_page(client), "Old course") == ["Outside every cycle (not counted for AAPC)"]
+    assert _notes(_page(client), "Old course") == [
+        "Not counted for AAPC: outside every AAPC cycle (before or between your official cycles)"
+    ]
 
 
-def test_it_says_an_activity_reported_to_no_body_does_not_count(client, coder):
+def test_it_says_an_activity_not_marked_for_a_body_held_does_not_count_for_it(client, coder):
     ActivityFactory(user=coder, title="Reading", aapc=False, ahima=False)
-    assert _notes(_page(client), "Reading") == ["Not reported to any body"]
+    assert _notes(_page(client), "Reading") == ["Not counted for AAPC: not marked AAPC-approved"]
+
+
+def test_it_says_an_activity_reported_to_no_body_by_someone_without_credentials(client, user):
+    ActivityFactory(user=user, title="Reading", aapc=False, ahima=False)
+    assert _notes(_page(client), "Reading") == ["Not reported to any certifying body"]
+
+
+def test_it_says_how_many_units_of_an_activity_are_over_the_non_domain_cap(client, user):
+    # CCS since 2024-05-02: 20 units required, non-domain units count up to 4.
+    CredentialFactory(user=user, credential_type=credential_type("CCS"), earned_on=date(2024, 5, 2))
+    for title, units in (("Domain", 10), ("Leadership", 3), ("Excel", "2.5")):
+        ActivityFactory(
+            user=user,
+            title=title,
+            aapc=False,
+            ahima=True,
+            ahima_domain=title == "Domain",
+            units=Decimal(units),
+            completed_on=date(2025, 2, 1 + len(title)),
+        )
+    cycle = "the AHIMA cycle 2 May 2024 \u2013 1 May 2026"
+    page = _page(client)
+    # Counted in date order: Excel (6 Feb) fits under the cap, Leadership (11 Feb) only in part.
+    assert _notes(page, "Excel") == [f"Counts toward {cycle}"]
+    assert _notes(page, "Leadership") == [
+        f"1.5 of 3 units count toward {cycle}; the other 1.5 are over "
+        "the 20 % cap on non-domain units"
+    ]
 
 
 def test_it_says_when_the_user_holds_no_credential_of_the_body(client, coder):
     ActivityFactory(user=coder, title="AHIMA webinar", aapc=False, ahima=True)
     assert _notes(_page(client), "AHIMA webinar") == [
-        "You hold no AHIMA credential to count it toward"
+        "Not counted for AHIMA: you hold no AHIMA credential",
+        "Not counted for AAPC: not marked AAPC-approved",
     ]
 
 
@@ -118,8 +197,8 @@ def test_it_lists_one_verdict_per_body(client, coder):
     )
     ActivityFactory(user=coder, title="Both", ahima=True, completed_on=date(2025, 3, 15))
     assert _notes(_page(client), "Both") == [
-        "Counts toward AAPC cycle ending 31 Jan 2027",
-        "Counts toward AHIMA cycle ending 1 May 2026",
+        CYCLE_2027,
+        "Counts toward the AHIMA cycle 2 May 2024 \u2013 1 May 2026",
     ]
 
 

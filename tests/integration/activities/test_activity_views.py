@@ -86,7 +86,9 @@ def test_it_offers_the_catalogs_topic_keys_and_no_topic(client, user):
     page = client.get(reverse("activities:add")).content.decode()
     assert '<option value="" selected>No specific topic</option>' in page
     assert '<option value="auditing">Auditing</option>' in page
-    assert '<option value="evaluation_management">Evaluation management</option>' in page
+    assert '<option value="evaluation_management">E/M</option>' in page
+    assert '<option value="obgyn">OB/GYN</option>' in page
+    assert '<option value="ent">ENT</option>' in page
 
 
 def test_it_refuses_a_topic_outside_the_catalog(client, user):

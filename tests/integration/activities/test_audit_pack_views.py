@@ -176,10 +176,29 @@ def test_activities_the_engine_does_not_count_stay_out_of_the_pack(client, user)
     _certified(user, title="Counted", completed_on=date(2025, 3, 1), units="2", index="A1")
     _certified(user, title="Previous cycle", completed_on=date(2024, 5, 1), units="2", index="B")
     _certified(user, title="Same index", completed_on=date(2025, 4, 1), units="2", index="A1")
-    text = _summary_text(_pack(client))
-    assert "Counted" in text
+    archive = _pack(client)
+    text = _summary_text(archive)
+    counted, _, not_counted = text.partition("Dated in this cycle but not counted")
+    assert "Counted" in counted
     assert "Previous cycle" not in text
-    assert "Same index" not in text
+    assert "Same index" not in counted
+    # Listed apart with the engine's reason, its certificate left out of the zip.
+    assert "Same index Not counted for AAPC: duplicate of \u201cCounted\u201d of 1 Mar 2025" in (
+        not_counted
+    )
+    assert not any("Same index" in name for name in archive.namelist())
+
+
+def test_the_pack_says_why_a_renewal_month_activity_counts_in_this_cycle(client, user):
+    # CPC since 2023-01-10: the cycle ending 2025-01-31 is met before its renewal month.
+    _certified(user, title="Base", completed_on=date(2024, 5, 1), units="36", index="B")
+    _certified(user, title="Late January", completed_on=date(2025, 1, 20), units="2", index="L")
+    text = _summary_text(_pack(client))
+    assert "Late January" in text
+    assert (
+        "Note: Counts toward the AAPC cycle 1 Feb 2025 \u2013 31 Jan 2027 \u2014 carried from the "
+        "renewal month of the cycle ending 31 Jan 2025, which was already complete"
+    ) in " ".join(text.split())
 
 
 def test_an_ended_cycle_has_its_own_pack(client, user):

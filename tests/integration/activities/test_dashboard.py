@@ -1,5 +1,6 @@
 """The coder dashboard (signed-in home) and the cycle history pages."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -65,7 +66,7 @@ def test_it_shows_the_engine_figures_for_an_aapc_cycle(client):
     assert '<dd class="fs-5 mb-0" data-testid="earned">8</dd>' in page
     assert '<dd class="fs-5 mb-0" data-testid="remaining">28</dd>' in page
     assert 'aria-valuenow="8" aria-valuemin="0" aria-valuemax="36"' in page
-    assert "Cycle Jan 10, 2025 \u2013 Jan 31, 2027" in page
+    assert "Cycle 10 Jan 2025 \u2013 31 Jan 2027" in page
     assert "580 days left" in page
     assert ">On track<" in page
     assert "short of a steady pace, 28 units to go in 580 days" in page
@@ -183,11 +184,28 @@ def test_it_lists_ended_cycles_newest_first_in_the_history(client):
     assert [c.status for c in history] == ["lapsed", "complete"]
     page = response.content.decode()
     assert page.count('data-testid="history-row"') == 2
-    assert page.index("Feb 1, 2023 \u2013 Jan 31, 2025") < page.index(
-        "Jan 10, 2021 \u2013 Jan 31, 2023"
+    assert page.index("1 Feb 2023 \u2013 31 Jan 2025") < page.index(
+        "10 Jan 2021 \u2013 31 Jan 2023"
     )
     assert "36 units short" in page
     assert f'href="{reverse("home")}"' in page
+
+
+@time_machine.travel(TODAY)
+def test_the_history_shows_the_credentials_that_applied_in_each_cycle(client):
+    user = signed_in(client)
+    CredentialFactory(user=user, earned_on=date(2021, 1, 10))
+    CredentialFactory(user=user, credential_type=credential_type("CRC"), earned_on=date(2022, 6, 1))
+    ActivityFactory(user=user, completed_on=date(2022, 5, 2), units=Decimal(36))
+    ActivityFactory(user=user, completed_on=date(2024, 5, 2), units=Decimal(40))
+
+    page = client.get(reverse("activities:history", args=["aapc"])).content.decode()
+
+    aapc = evaluate_person(user, today=date(2025, 6, 30)).body("AAPC")
+    history = aapc.history
+    assert [c.credentials for c in reversed(history)] == [("CPC", "CRC"), ("CPC",)]
+    cells = re.findall(r'data-testid="history-credentials">([^<]*)<', page)
+    assert cells == ["CPC, CRC", "CPC"]
 
 
 @time_machine.travel(TODAY)
@@ -231,5 +249,11 @@ def test_it_shows_topic_minimums_and_the_closest_apprentice_removal_option(clien
     assert 'data-testid="topic-auditing"' in page
     assert f'<td class="text-end">{topic.required.normalize():f}</td>' in page
     assert "Apprentice (-A) designation not yet removed" in page
-    assert "closest removal option: coding experience plus a coding course" in page
-    assert "40 of 80 coding course contact hours" in page
+    # Every option, the closest first, each condition marked met or not.
+    options = re.findall(r'data-testid="apprentice-option-([a-z_]+)"', page)
+    assert options == ["experience_and_course", "experience", "course_and_practicode"]
+    assert "Coding experience plus a coding course" in page and "(closest)" in page
+    assert "Met:</span> 12 of 12 months of documented coding experience" in page
+    assert "Not met:</span> 40 of 80 contact hours of a coding course" in page
+    assert "Not met:</span> 12 of 24 months of documented coding experience" in page
+    assert "Not met:</span> Practicode not yet completed" in page

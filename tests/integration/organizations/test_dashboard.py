@@ -1,6 +1,6 @@
 import csv
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from itertools import cycle
 
@@ -11,7 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ceutrack.accounts.models import User
+from ceutrack.credentials.evaluation import evaluate_person
 from ceutrack.credentials.models import Credential
+from ceutrack.credentials.presentation import units as format_units
 from ceutrack.organizations import summaries
 from ceutrack.organizations.demo import apply_recipe
 from ceutrack.organizations.models import (
@@ -21,7 +23,14 @@ from ceutrack.organizations.models import (
     Role,
     SummaryStatus,
 )
-from tests.factories import MembershipFactory, TeamFactory, UserFactory, credential_type
+from tests.factories import (
+    ActivityFactory,
+    CredentialFactory,
+    MembershipFactory,
+    TeamFactory,
+    UserFactory,
+    credential_type,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_frozen")]
 
@@ -165,14 +174,49 @@ def test_the_csv_export_streams_the_filtered_table(client, owner, team_of_five):
     assert response["Content-Type"] == "text/csv"
     assert response.streaming
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert rows[0][:4] == ["Name", "Email", "Team", "Status"]
+    assert rows[0][:5] == ["Name", "Email", "Team", "Body", "Status"]
     assert [r[1] for r in rows[1:]] == [
         "ben@example.com", "cara@example.com", "lara@example.com", "otto@example.com",
         "rita@example.com",
     ]  # fmt: skip
     rita = next(r for r in rows if r[1] == "rita@example.com")
-    assert rita[2:5] == ["Audit", "At risk", "CPC"]
-    assert rita[7:10] == ["1", "36", "35"]
+    assert rita[2:6] == ["Audit", "AAPC", "At risk", "CPC"]
+    assert rita[9:12] == ["1", "36", "35"]
+
+
+def test_the_csv_export_has_one_row_per_person_and_body_equal_to_the_page(client, owner):
+    both = MembershipFactory(
+        organization=owner.organization, user=UserFactory(email="both@example.com")
+    )
+    CredentialFactory(
+        user=both.user, credential_type=credential_type("CPC"), earned_on=date(2024, 1, 10)
+    )
+    CredentialFactory(
+        user=both.user, credential_type=credential_type("CRC"), earned_on=date(2024, 1, 10)
+    )
+    CredentialFactory(
+        user=both.user, credential_type=credential_type("CCS"), earned_on=date(2024, 3, 2)
+    )
+    ActivityFactory(user=both.user, units=Decimal(40), completed_on=date(2025, 3, 1))
+    ActivityFactory(
+        user=both.user, units=Decimal(2), completed_on=date(2025, 3, 2), aapc=False, ahima=True
+    )
+    client.force_login(owner.user)
+
+    page = dashboard(client, owner, q="both@")
+    [row] = page.context["rows"]
+    response = client.get(reverse("organizations:export", args=[owner.organization.slug]))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+    header = rows[0]
+    mine = [dict(zip(header, r, strict=True)) for r in rows[1:] if r[1] == "both@example.com"]
+    assert [(r["Body"], r["Credentials"]) for r in mine] == [("AAPC", "CPC, CRC"), ("AHIMA", "CCS")]
+    assert [f"{r['Body']} {r['Earned']} / {r['Required']}" for r in mine] == row.units
+    evaluation = evaluate_person(both.user)
+    assert [r["Remaining"] for r in mine] == [
+        format_units(evaluation.body(code).current.remaining) for code in ("AAPC", "AHIMA")
+    ]
+    assert mine[1]["Remaining"] == "18"
 
 
 def test_the_csv_export_defuses_spreadsheet_formulas(client, owner):

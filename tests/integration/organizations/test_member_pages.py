@@ -63,9 +63,32 @@ def test_the_drill_down_shows_the_cycle_as_the_coder_sees_it(client, manager, me
     page = client.get(detail_url(member)).content.decode()
     assert member.user.display_name in page
     assert 'data-testid="member-status">On track<' in page
-    assert "Earned <strong>8</strong> of <strong>36</strong>" in page
+    # The coder's own body card, without the links to the coder's pages.
+    assert 'data-testid="earned">8<' in page and 'data-testid="required">36<' in page
+    assert reverse("activities:history", args=["aapc"]) not in page
     assert "Auditing essentials" in page
     assert certificate_url(member) in page
+
+
+@time_machine.travel("2025-06-30 15:00Z", tick=False)
+def test_the_drill_down_marks_duplicates_and_entries_before_certification_not_counted(
+    client, manager, member
+):
+    ActivityFactory(user=member.user, title="Exam prep", completed_on=date(2024, 11, 1))
+    ActivityFactory(
+        user=member.user,
+        title="Auditing again",
+        completed_on=date(2025, 3, 2),
+        aapc_index=member.activity.aapc_index,
+    )
+    client.force_login(manager.user)
+
+    page = client.get(detail_url(member)).content.decode()
+
+    assert page.count('data-testid="not-counted">not counted<') == 2
+    assert "completed before your first AAPC certification" in page
+    assert "duplicate of \u201cAuditing essentials\u201d of 1 Mar 2025" in page
+    assert "Counts toward the AAPC cycle 10 Jan 2025 \u2013 31 Jan 2027" in page
 
 
 def test_the_certificate_downloads_only_while_consent_stands(client, manager, member):

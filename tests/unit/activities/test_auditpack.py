@@ -110,12 +110,51 @@ def test_the_summary_lists_figures_topics_and_activities():
     )
     packed = [PackedActivity(1, _activity(), "certificates/x.pdf", [])]
     text = PdfReader(io.BytesIO(summary_pdf(contents, packed))).pages[0].extract_text()
-    assert 'Person: Riley "RC" Coder <riley@example.com>' in text
+    assert "Person: Riley \u201cRC\u201d Coder <riley@example.com>" in text
     assert "Credentials: CPC, CPMA" in text
     assert "Cycle: 2025-02-01 to 2027-01-31 (official dates)" in text
     assert "Required: 52 units" in text
     assert "Remaining: 50.5 units" in text
     assert "Status: Behind" in text
-    assert "Topic auditing: 1.5 of 16 units" in text
+    assert "Topic Auditing: 1.5 of 16 units" in text
     assert "1 2025-03-15 E/M update" in text
     assert "No problems found." in text
+
+
+def test_the_summary_prints_names_and_titles_in_any_alphabet_as_typed():
+    cycle = CycleResult(
+        start=date(2025, 2, 1),
+        end=date(2027, 1, 31),
+        required=Decimal(36),
+        earned=Decimal(3),
+        remaining=Decimal(33),
+        status=Status.ON_TRACK,
+        days_left=580,
+        expected=Decimal(2),
+    )
+    contents = PackContents(
+        user=User(email="zoe@example.com", full_name="Zoë Ramírez 🩺"),
+        body="AAPC",
+        cycle=cycle,
+        credentials=("CPC",),
+        activities=[],
+        today=date(2025, 6, 30),
+    )
+    packed = [
+        PackedActivity(1, _activity(title="Nguyễn Thị Lan: E/M", provider="Łukasz Wójcik"), "", []),
+        PackedActivity(2, _activity(title="李医生 心臓病学"), "", []),
+    ]
+    reader = PdfReader(io.BytesIO(summary_pdf(contents, packed)))
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "Zoë Ramírez" in text
+    assert "Nguyễn Thị Lan" in text
+    assert "Łukasz Wójcik" in text
+    assert "李医生 心臓病学" in text
+    # No embedded font draws this emoji: its name is printed instead of a "?" or a blank.
+    assert "[stethoscope]" in text
+    fonts = {
+        str(font["/BaseFont"])
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert any("DejaVuSans" in name for name in fonts)

@@ -22,6 +22,7 @@ from ceutrack.rules import (
     BodyResult,
     CycleResult,
     Evaluation,
+    Outstanding,
     Rejection,
     SourcedResult,
     Status,
@@ -92,7 +93,7 @@ def test_it_names_the_missing_self_review_when_a_lapsed_cycle_has_all_its_units(
         remaining=D(0),
         earned=D(20),
         required=D(20),
-        outstanding=("self_review:1",),
+        outstanding=(Outstanding("self_review", 1),),
     )
     assert (
         status_reason(result, body="AHIMA") == "Lapsed 1 day ago with 1 coding self-review missing"
@@ -117,7 +118,8 @@ def test_it_says_how_far_short_of_a_steady_pace_an_on_track_coder_is():
 
 
 def test_it_words_the_engine_outstanding_codes():
-    assert outstanding_items(("self_review:2", "apprentice_removal")) == [
+    items = (Outstanding("self_review", 2), Outstanding("apprentice_removal"))
+    assert outstanding_items(items) == [
         "2 coding self-reviews missing",
         "Apprentice (-A) designation not yet removed",
     ]
@@ -140,7 +142,7 @@ def test_it_presents_a_cycle_with_badge_percentage_topics_and_surplus():
     assert view.surplus == "2.5"
     [topic] = view.topics
     assert (topic.label, topic.required, topic.earned, topic.met) == (
-        "Evaluation and management",
+        "E/M",
         "8",
         "4.5",
         False,
@@ -193,8 +195,8 @@ def test_it_describes_the_apprentice_option_closest_to_being_met():
     view = present_apprentice(status)
     assert view.closest == "Coding experience plus a coding course"
     assert view.closest_steps == [
-        "12 of 12 months of coding experience",
-        "40 of 80 coding course contact hours",
+        "12 of 12 months of documented coding experience",
+        "40 of 80 contact hours of a coding course",
     ]
     assert view.ready is False
 

@@ -77,3 +77,30 @@ def test_an_altered_unsubscribe_token_is_refused():
 
     with pytest.raises(signing.BadSignature):
         read_unsubscribe_token(token[:-1] + ("A" if token[-1] != "A" else "B"))
+
+
+def test_figures_read_as_on_the_pages_without_trailing_zeros_and_with_catalog_topic_names():
+    cycle = rules.CycleResult(
+        start=date(2025, 2, 1),
+        end=date(2027, 1, 31),
+        required=Decimal("30.0"),
+        earned=Decimal("13.0"),
+        remaining=Decimal("17.0"),
+        status=rules.Status.AT_RISK,
+        days_left=20,
+        expected=Decimal("29.10"),
+        topics=(rules.TopicResult("obgyn", Decimal("8.0"), Decimal("2.5")),),
+        sourced=rules.SourcedResult(Decimal("12.0"), Decimal("2.0")),
+        outstanding=(rules.Outstanding(rules.SELF_REVIEW, 2),),
+    )
+    body = rules.BodyResult(body="AAPC", credentials=("COBGC",), current=cycle, history=())
+    context = reminder_context(UserFactory.build(pk=7), body=body, kind="due_30")
+
+    subject, text, html = render_email("reminder_due_30", context)
+
+    assert subject == "30 days left: 17 AAPC CEUs still needed by 31 Jan 2027"
+    assert "Required:          30 CEUs" in text and "Earned:            13 CEUs" in text
+    assert "OB/GYN: 5.5 CEUs" in text and "<li>OB/GYN: 5.5 CEUs</li>" in html
+    assert "AHIMA-sourced CEUs still needed: 10" in text
+    assert "2 coding self-reviews missing" in text
+    assert ".0 " not in text and ".0<" not in html

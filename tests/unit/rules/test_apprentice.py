@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from ceutrack.rules import ApprenticeEvidence
+from ceutrack.rules import ApprenticeEvidence, Outstanding
 from ceutrack.rules.apprentice import apprentice_status
 
 from .builders import aapc, body, cred, person, run
@@ -72,7 +72,7 @@ def test_it_lists_apprentice_removal_as_outstanding_without_changing_the_status(
     ready = current(ApprenticeEvidence(24))
 
     assert pending.current is not None and ready.current is not None
-    assert pending.current.outstanding == ("apprentice_removal",)
+    assert pending.current.outstanding == (Outstanding("apprentice_removal"),)
     assert ready.current.outstanding == ()
     assert pending.current.status == ready.current.status == "on_track"
     assert ready.apprentice is not None and ready.apprentice.met_by == "experience"

@@ -104,7 +104,7 @@ def test_it_lets_a_later_official_cycle_replace_the_computed_cycles_it_overlaps(
     ]
     assert evaluation.allocations == (
         Allocation("gap", "AAPC", None, "outside_cycles"),
-        Allocation("late", "AAPC", d("2026-05-31"), None),
+        Allocation("late", "AAPC", d("2026-05-31"), None, d("2024-06-01")),
     )
 
 

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import redis
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -68,6 +70,14 @@ def _check_filesystem_broker(options: dict[str, object]) -> None:
             folder = Path(str(options[key]))
             with tempfile.NamedTemporaryFile(dir=folder, prefix=".healthz-"):
                 pass
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """Browsers ask for /favicon.ico whatever the page's <link rel="icon"> says."""
+    response = HttpResponseRedirect(static("favicon.ico"))
+    patch_cache_control(response, public=True, max_age=86400)
+    return response
 
 
 @never_cache

@@ -35,7 +35,6 @@ if not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 
-
 def default_site_url(*, web_port: str = "", port: str = "") -> str:
     """Where emailed links point when SITE_URL is not set: the port `make run` serves."""
     return f"http://127.0.0.1:{web_port.strip() or port.strip() or '8000'}"

@@ -60,9 +60,7 @@ def credential_add(request: HttpRequest) -> HttpResponse:
                 credential = form.save()
                 submission.created(reverse("credentials:edit", args=[credential.pk]))
         except submissions.AlreadySubmitted:
-            return submissions.replay(
-                request, submissions.previous(request), what="the credential"
-            )
+            return submissions.replay(request, submissions.previous(request), what="the credential")
         messages.success(request, f"{credential.credential_type.code} was added.")
         return redirect("credentials:list")
     return render(request, "credentials/credential_form.html", {"form": form})

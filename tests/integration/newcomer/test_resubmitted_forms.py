@@ -112,7 +112,7 @@ def test_a_resubmitted_credential_is_stored_once(client, user):
         "earned_on": "2024-03-01",
         "submission_token": _token(),
     }
-    first, second = _twice(client, reverse("credentials:add"), data)
+    _first, second = _twice(client, reverse("credentials:add"), data)
     credential = Credential.objects.get(user=user)
     assert second["Location"] == reverse("credentials:edit", args=[credential.pk])
     assert "already sent" in _messages(second)[-1]
@@ -146,9 +146,10 @@ def test_resubmitted_invitations_are_sent_once(
     owner = MembershipFactory(role=Role.OWNER, consent_given_at=None)
     client.force_login(owner.user)
     url = reverse("organizations:invitations", args=[owner.organization.slug])
-    data = {"emails": "a@example.com\nb@example.com", "role": "member", "submission_token": _token()}
+    data = {"emails": "a@example.com\nb@example.com", "role": "member"}
+    data["submission_token"] = _token()
     with django_capture_on_commit_callbacks(execute=True):
-        first, second = _twice(client, url, data)
+        _first, second = _twice(client, url, data)
     assert Invitation.objects.filter(organization=owner.organization).count() == 2
     assert len(mailoutbox) == 2
     assert second["Location"] == url

@@ -96,7 +96,7 @@ def test_a_failed_submit_opens_with_an_error_summary_linking_each_field(client, 
     page = client.post(
         reverse("activities:add"), {"title": "", "units": "0.3", "kind": "webinar"}
     ).content.decode()
-    summary = page.split('data-error-summary', 1)[1].split("</div>", 1)[0]
+    summary = page.split("data-error-summary", 1)[1].split("</div>", 1)[0]
     assert 'role="alert"' in page.split("data-error-summary", 1)[0].rsplit("<div", 1)[1]
     assert 'href="#id_title"' in summary
     assert 'href="#id_units"' in summary

@@ -13,8 +13,9 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from ceutrack.activities.dashboard import dashboard
+from ceutrack.activities.dashboard import coder_context, dashboard
 from ceutrack.celery import app as celery_app
+from ceutrack.organizations.home import managed_memberships, overview
 
 logger = logging.getLogger(__name__)
 BROKER_TIMEOUT = 2.0  # seconds
@@ -22,9 +23,19 @@ BROKER_TIMEOUT = 2.0  # seconds
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
+    """The signed-in home follows the person's role: a manager (owner, admin or manager of an
+    organization) sees their organizations first, with their own CEUs below if they hold
+    credentials; everyone else sees their own CEU dashboard."""
+    if not request.user.is_authenticated:
+        return render(request, "landing.html")
+    managed = managed_memberships(request.user)
+    if not managed:
         return dashboard(request)
-    return render(request, "landing.html")
+    context = {
+        "overviews": [overview(membership) for membership in managed],
+        "own": coder_context(request.user),
+    }
+    return render(request, "home_manager.html", context)
 
 
 def _database_ok() -> tuple[bool, str]:

@@ -7,6 +7,7 @@ for the templates, in a fixed number of queries whatever the number of activitie
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,6 +15,7 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
+from ceutrack.accounts.models import User
 from ceutrack.activities.charts import MonthPoint, chart_description, monthly_points, render_svg
 from ceutrack.activities.models import Activity
 from ceutrack.activities.presenters import (
@@ -71,7 +73,11 @@ def _rejected_titles(user_id: int, evaluation: Evaluation) -> dict[str, str]:
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    return render(request, "activities/dashboard.html", coder_context(request.user))
+
+
+def coder_context(user: User) -> dict[str, Any]:
+    """The coder's own dashboard as template context (also shown under a manager's home)."""
     evaluation = evaluate_person(user, today=user.local_today())
     cards = [
         DashboardCard(
@@ -92,7 +98,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             evaluation, activity_titles=_rejected_titles(user.pk, evaluation)
         ),
     }
-    return render(request, "activities/dashboard.html", context)
+    return context
 
 
 @login_required

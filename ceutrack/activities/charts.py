@@ -24,7 +24,15 @@ MARGIN_RIGHT = 12
 MARGIN_TOP = 14
 MARGIN_BOTTOM = 34
 MAX_X_LABELS = 9
-_AXIS_TEXT = 'font-size="11" fill="#495057" font-family="system-ui, sans-serif"'
+FONT_SIZE = 12
+# A phone's drawing: 400 units wide, so at ~330 px the 15-unit text prints at ~12 px.
+NARROW_WIDTH = 400
+NARROW_FONT_SIZE = 15
+NARROW_X_LABELS = 5
+
+
+def _axis_text(font_size: int) -> str:
+    return f'font-size="{font_size}" fill="#495057" font-family="system-ui, sans-serif"'
 
 
 @dataclass(frozen=True)
@@ -124,11 +132,20 @@ def render_svg(
     desc: str,
     chart_id: str,
     today: date | None = None,
+    width: int = WIDTH,
+    height: int = HEIGHT,
+    font_size: int = FONT_SIZE,
+    max_x_labels: int = MAX_X_LABELS,
+    css_class: str = "cycle-chart",
 ) -> str:
-    """An accessible inline SVG (role="img" with <title> and <desc>); escaped throughout."""
+    """An accessible inline SVG (role="img" with <title> and <desc>); escaped throughout.
+
+    The SVG scales to its container's width, text with it: a phone gets a narrower viewBox
+    (`width`) with a larger `font_size` and fewer month labels, so its text stays readable."""
+    axis_text = _axis_text(font_size)
     cid = escape(chart_id)
-    plot_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
-    plot_h = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+    plot_w = width - MARGIN_LEFT - MARGIN_RIGHT
+    plot_h = height - MARGIN_TOP - MARGIN_BOTTOM
     highest = max(
         [required]
         + [p.units for p in points]
@@ -145,8 +162,8 @@ def render_svg(
         return MARGIN_TOP + plot_h - float(value) / y_max * plot_h
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" '
-        f'class="cycle-chart" role="img" aria-labelledby="{cid}-title {cid}-desc" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+        f'class="{escape(css_class)}" role="img" aria-labelledby="{cid}-title {cid}-desc" '
         f'preserveAspectRatio="xMidYMid meet">',
         f'<title id="{cid}-title">{escape(title)}</title>',
         f'<desc id="{cid}-desc">{escape(desc)}</desc>',
@@ -156,8 +173,8 @@ def render_svg(
         gy = y(value)
         parts.append(
             f'<line class="grid" stroke="#dee2e6" x1="{MARGIN_LEFT}" y1="{gy:.1f}" '
-            f'x2="{WIDTH - MARGIN_RIGHT}" y2="{gy:.1f}"/>'
-            f'<text class="axis" {_AXIS_TEXT} x="{MARGIN_LEFT - 6}" y="{gy + 4:.1f}" '
+            f'x2="{width - MARGIN_RIGHT}" y2="{gy:.1f}"/>'
+            f'<text class="axis" {axis_text} x="{MARGIN_LEFT - 6}" y="{gy + font_size / 3:.1f}" '
             f'text-anchor="end">'
             f"{escape(_fmt(_cents(value)))}</text>"
         )
@@ -170,12 +187,12 @@ def render_svg(
                 f'width="{bar_w:.1f}" height="{MARGIN_TOP + plot_h - top:.1f}">'
                 f"<title>{escape(point.label)}: {escape(_fmt(point.units))} units</title></rect>"
             )
-    step = math.ceil(n / MAX_X_LABELS)
+    step = math.ceil(n / max_x_labels)
     for i, point in enumerate(points):
         if i % step == 0:
             parts.append(
-                f'<text class="axis" {_AXIS_TEXT} x="{x_mid(i):.1f}" '
-                f'y="{HEIGHT - MARGIN_BOTTOM + 18}" '
+                f'<text class="axis" {axis_text} x="{x_mid(i):.1f}" '
+                f'y="{height - MARGIN_BOTTOM + font_size + 7}" '
                 f'text-anchor="middle">{escape(point.month.strftime("%b %y"))}</text>'
             )
     pace = " ".join(f"{x_mid(i):.1f},{y(p.pace):.1f}" for i, p in enumerate(points))
@@ -198,17 +215,17 @@ def render_svg(
         days = calendar.monthrange(today.year, today.month)[1]
         tx = MARGIN_LEFT + band * (index + today.day / days)
         # Near the right edge the label goes on the line's left so it stays inside the chart.
-        near_edge = tx > WIDTH - MARGIN_RIGHT - 50
+        near_edge = tx > width - MARGIN_RIGHT - 4 * font_size
         label_x, anchor = (tx - 4, "end") if near_edge else (tx + 4, "start")
         parts.append(
             f'<line class="today" stroke="#dc3545" stroke-width="1" stroke-dasharray="2 3" '
             f'x1="{tx:.1f}" y1="{MARGIN_TOP}" x2="{tx:.1f}" y2="{MARGIN_TOP + plot_h}"/>'
-            f'<text class="axis" {_AXIS_TEXT} x="{label_x:.1f}" y="{MARGIN_TOP + 10}" '
+            f'<text class="axis" {axis_text} x="{label_x:.1f}" y="{MARGIN_TOP + font_size}" '
             f'text-anchor="{anchor}">today</text>'
         )
     parts.append(
         f'<line class="axis-line" stroke="#6c757d" x1="{MARGIN_LEFT}" y1="{MARGIN_TOP + plot_h}" '
-        f'x2="{WIDTH - MARGIN_RIGHT}" y2="{MARGIN_TOP + plot_h}"/>'
+        f'x2="{width - MARGIN_RIGHT}" y2="{MARGIN_TOP + plot_h}"/>'
     )
     parts.append("</svg>")
     return "".join(parts)

@@ -16,7 +16,15 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from ceutrack.accounts.models import User
-from ceutrack.activities.charts import MonthPoint, chart_description, monthly_points, render_svg
+from ceutrack.activities.charts import (
+    NARROW_FONT_SIZE,
+    NARROW_WIDTH,
+    NARROW_X_LABELS,
+    MonthPoint,
+    chart_description,
+    monthly_points,
+    render_svg,
+)
 from ceutrack.activities.models import Activity
 from ceutrack.activities.presenters import (
     BodyCard,
@@ -49,16 +57,33 @@ def _chart(result: BodyResult, *, evaluation: Evaluation) -> Chart | None:
         return None
     points = monthly_points(cycle, today=evaluation.today)
     description = chart_description(points, required=cycle.required)
-    svg = render_svg(
+    title = f"{result.body} units counted per month against a steady pace"
+    chart_id = f"chart-{result.body.lower()}"
+    # Two drawings of one chart; CSS shows one: the narrow one keeps its text readable on a
+    # phone (static/css/ceutrack.css, .cycle-chart-wide / .cycle-chart-narrow).
+    wide = render_svg(
         points,
         required=cycle.required,
-        title=f"{result.body} units counted per month against a steady pace",
+        title=title,
         desc=description,
-        chart_id=f"chart-{result.body.lower()}",
+        chart_id=chart_id,
         today=evaluation.today,
+        css_class="cycle-chart cycle-chart-wide",
+    )
+    narrow = render_svg(
+        points,
+        required=cycle.required,
+        title=title,
+        desc=description,
+        chart_id=f"{chart_id}-narrow",
+        today=evaluation.today,
+        width=NARROW_WIDTH,
+        font_size=NARROW_FONT_SIZE,
+        max_x_labels=NARROW_X_LABELS,
+        css_class="cycle-chart cycle-chart-narrow",
     )
     # render_svg escapes every piece of text it writes, so the markup is safe to inline.
-    return Chart(svg=mark_safe(svg), points=points, description=description)  # noqa: S308
+    return Chart(svg=mark_safe(wide + narrow), points=points, description=description)  # noqa: S308
 
 
 def _rejected_titles(user_id: int, evaluation: Evaluation) -> dict[str, str]:

@@ -4,7 +4,8 @@ or collapse to cards) and ending at its footer (no blank tail below it).
 
 The pages are found the way a person finds them: following every link from the home page
 (GET only, HTML only), one page per URL name and query shape, with the Django test client,
-then opened in Chromium. One browser context per viewport and person, signed in once.
+then opened in Chromium: one browser context per person, signed in once, each page loaded once
+and measured at both sizes.
 """
 
 from collections import deque
@@ -113,10 +114,12 @@ def test_every_page_of_the_demo_coder_and_manager_fits_a_phone_and_a_laptop(
     for who, user in demo.items():
         pages = reachable_pages(user)
         assert len(pages) >= 8, pages
-        for name, viewport in VIEWPORTS.items():
-            page = _signed_in_context(new_context, live_server, user, viewport).new_page()
-            for url in pages:
-                page.goto(url)
+        # Each page loads once and is measured at both sizes (a resize lays it out again).
+        page = _signed_in_context(new_context, live_server, user, VIEWPORTS["phone"]).new_page()
+        for url in pages:
+            page.goto(url)
+            for name, viewport in VIEWPORTS.items():
+                page.set_viewport_size(viewport)
                 m = page.evaluate(MEASURE)
                 visited += 1
                 where = f"{who} {name} {url}"
@@ -130,7 +133,8 @@ def test_every_page_of_the_demo_coder_and_manager_fits_a_phone_and_a_laptop(
                     )
                 if name == "phone" and url == "/":
                     screenshot(page, f"phone-home-{who}")
-            page.context.close()
+            page.set_viewport_size(VIEWPORTS["phone"])
+        page.context.close()
     assert problems == [], f"{len(problems)} problem(s) on {visited} page visits:\n" + "\n".join(
         problems
     )

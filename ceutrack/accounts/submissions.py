@@ -14,14 +14,18 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponseRedirect
+from django.utils import timezone
 
 from ceutrack.accounts.models import FormSubmission
 
 TOKEN_FIELD = "submission_token"
+# A resubmission comes seconds or days later (a retry, the back button); older tokens go.
+KEEP = timedelta(days=30)
 
 
 class AlreadySubmitted(Exception):
@@ -80,6 +84,9 @@ def once(request: HttpRequest) -> Iterator[Submission]:
                     row = FormSubmission.objects.create(user=request.user, token=token)
             except IntegrityError as exc:
                 raise AlreadySubmitted from exc
+            FormSubmission.objects.filter(
+                user=request.user, created_at__lt=timezone.now() - KEEP
+            ).delete()
         yield Submission(row)
 
 

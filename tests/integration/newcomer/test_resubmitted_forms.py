@@ -173,3 +173,16 @@ def test_a_failed_create_releases_the_token(user):
     with pytest.raises(RuntimeError), submissions.once(request):
         raise RuntimeError("the create failed")
     assert not FormSubmission.objects.exists()
+
+
+def test_tokens_older_than_a_month_are_dropped_at_the_next_create(user, time_machine):
+    old = RequestFactory().post("/", {"submission_token": _token()})
+    old.user = user
+    with submissions.once(old) as first:
+        first.created("/old/")
+    time_machine.move_to("2025-08-15 15:00Z", tick=False)
+    new = RequestFactory().post("/", {"submission_token": _token()})
+    new.user = user
+    with submissions.once(new) as second:
+        second.created("/new/")
+    assert list(FormSubmission.objects.values_list("url", flat=True)) == ["/new/"]

@@ -34,7 +34,20 @@ if not ALLOWED_HOSTS:
     ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]", "testserver"]
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+def default_site_url(*, web_port: str = "", port: str = "") -> str:
+    """Where emailed links point when SITE_URL is not set: the port `make run` serves."""
+    return f"http://127.0.0.1:{web_port.strip() or port.strip() or '8000'}"
+
+
+# honcho gives each Procfile process its own PORT (web 8000, worker 8100...), so `make run`
+# also exports WEB_PORT: the worker that sends the emails then links to the web port.
+SITE_URL = env.str(
+    "SITE_URL",
+    default=default_site_url(
+        web_port=env.str("WEB_PORT", default=""), port=env.str("PORT", default="")
+    ),
+).rstrip("/")
 
 INSTALLED_APPS = [
     # Django's admin, signed in only through allauth (two-factor, rate limits): admin_site.py
@@ -252,6 +265,8 @@ else:
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+        # kombu's default is ./control: it would land in the repository root.
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
     }
 CELERY_RESULT_BACKEND = None

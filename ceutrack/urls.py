@@ -6,6 +6,7 @@ from ceutrack import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("credentials/", include("ceutrack.credentials.urls")),
     path("activities/", include("ceutrack.activities.urls")),
     path("organizations/", include("ceutrack.organizations.urls")),

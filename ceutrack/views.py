@@ -9,13 +9,16 @@ import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from ceutrack.activities.dashboard_views import dashboard
+from ceutrack.activities.dashboard_views import coder_context, dashboard
 from ceutrack.celery import app as celery_app
+from ceutrack.organizations.home import managed_memberships, overview
 
 logger = logging.getLogger(__name__)
 BROKER_TIMEOUT = 2.0  # seconds
@@ -26,9 +29,19 @@ HEALTHZ_CACHE_KEY = "healthz"
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
+    """The signed-in home follows the person's role: a manager (owner, admin or manager of an
+    organization) sees their organizations first, with their own CEUs below if they hold
+    credentials; everyone else sees their own CEU dashboard."""
+    if not request.user.is_authenticated:
+        return render(request, "landing.html")
+    managed = managed_memberships(request.user)
+    if not managed:
         return dashboard(request)
-    return render(request, "landing.html")
+    context = {
+        "overviews": [overview(membership) for membership in managed],
+        "own": coder_context(request.user),
+    }
+    return render(request, "home_manager.html", context)
 
 
 def _database_ok() -> tuple[bool, str]:
@@ -88,6 +101,14 @@ def _check_filesystem_broker(options: dict[str, object]) -> None:
             folder = Path(str(options[key]))
             with tempfile.NamedTemporaryFile(dir=folder, prefix=".healthz-"):
                 pass
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """Browsers ask for /favicon.ico whatever the page's <link rel="icon"> says."""
+    response = HttpResponseRedirect(static("favicon.ico"))
+    patch_cache_control(response, public=True, max_age=86400)
+    return response
 
 
 @never_cache

@@ -6,6 +6,19 @@ cd "$(dirname "$0")/.."
 
 export DEBUG=1  # make run is the development loop; production runs gunicorn (see Dockerfile)
 export PORT="${PORT:-8000}"
+# honcho hands the worker and beat other PORT values; emailed links must name the web port.
+export WEB_PORT="$PORT"
+
+# On the first run, a local .env (git-ignored) so `python manage.py ...` in this clone works
+# without exporting anything. An existing .env is never touched.
+if [ ! -e .env ]; then
+    cat > .env <<'ENVEOF'
+# Written by `make run` on its first run (git-ignored); see .env.example for every variable.
+# Development mode: lets `python manage.py send_reminders` and friends start without a SECRET_KEY.
+DEBUG=1
+ENVEOF
+    echo "==> wrote .env (DEBUG=1) so management commands work in this clone"
+fi
 export PYTHONUNBUFFERED=1
 PY=.venv/bin/python
 

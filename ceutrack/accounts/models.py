@@ -118,3 +118,22 @@ class User(AbstractBaseUser, PermissionsMixin):
     def local_today(self) -> date:
         """Today's calendar date where the person lives (domain.md section 2)."""
         return timezone.now().astimezone(self.zone).date()
+
+
+class FormSubmission(models.Model):
+    """One create form's token, stored with what that submission made (ceutrack.accounts.
+    submissions): a resubmitted POST (a network retry, back and resubmit) finds it and goes
+    to the existing object instead of storing a second one."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    token = models.UUIDField()
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token"], name="one_submission_per_token")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.token} -> {self.url}"

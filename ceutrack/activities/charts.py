@@ -26,6 +26,11 @@ MARGIN_RIGHT = 12
 MARGIN_TOP = 14
 MARGIN_BOTTOM = 34
 MAX_X_LABELS = 9
+FONT_SIZE = 12
+# A phone's drawing: 400 units wide, so at ~330 px the 15-unit text prints at ~12 px.
+NARROW_WIDTH = 400
+NARROW_FONT_SIZE = 15
+NARROW_X_LABELS = 5
 
 
 @dataclass(frozen=True)
@@ -97,11 +102,19 @@ def render_svg(
     desc: str,
     chart_id: str,
     today: date | None = None,
+    width: int = WIDTH,
+    height: int = HEIGHT,
+    font_size: int = FONT_SIZE,
+    max_x_labels: int = MAX_X_LABELS,
+    css_class: str = "cycle-chart",
 ) -> SafeString:
     """An accessible inline SVG (role="img" with <title> and <desc>), rendered by the
-    template activities/_chart.svg, which escapes every piece of text it writes."""
-    plot_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
-    plot_h = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+    template activities/_chart.svg, which escapes every piece of text it writes.
+
+    The SVG scales to its container's width, text with it: a phone gets a narrower viewBox
+    (`width`) with a larger `font_size` and fewer month labels, so its text stays readable."""
+    plot_w = width - MARGIN_LEFT - MARGIN_RIGHT
+    plot_h = height - MARGIN_TOP - MARGIN_BOTTOM
     highest = max(
         [required]
         + [p.units for p in points]
@@ -121,7 +134,9 @@ def render_svg(
     for k in range(5):
         value = Decimal(y_max) * k / 4
         gy = y(value)
-        grid.append({"y": f"{gy:.1f}", "label_y": f"{gy + 4:.1f}", "label": _fmt(_cents(value))})
+        grid.append(
+            {"y": f"{gy:.1f}", "label_y": f"{gy + font_size / 3:.1f}", "label": _fmt(_cents(value))}
+        )
     bar_w = band * 0.6
     bars = []
     for i, point in enumerate(points):
@@ -136,7 +151,7 @@ def render_svg(
                     "title": f"{point.label}: {_fmt(point.units)} units",
                 }
             )
-    step = math.ceil(n / MAX_X_LABELS)
+    step = math.ceil(n / max_x_labels)
     months = [
         {"x": f"{x_mid(i):.1f}", "label": point.month.strftime("%b %y")}
         for i, point in enumerate(points)
@@ -148,21 +163,23 @@ def render_svg(
         days = calendar.monthrange(today.year, today.month)[1]
         tx = MARGIN_LEFT + band * (index + today.day / days)
         # Near the right edge the label goes on the line's left so it stays inside the chart.
-        near_edge = tx > WIDTH - MARGIN_RIGHT - 50
+        near_edge = tx > width - MARGIN_RIGHT - 4 * font_size
         label_x, anchor = (tx - 4, "end") if near_edge else (tx + 4, "start")
         marker = {"x": f"{tx:.1f}", "label_x": f"{label_x:.1f}", "anchor": anchor}
     context = {
         "id": chart_id,
         "title": title,
         "desc": desc,
-        "width": WIDTH,
-        "height": HEIGHT,
+        "width": width,
+        "height": height,
+        "font_size": font_size,
+        "css_class": css_class,
         "left": MARGIN_LEFT,
-        "right": WIDTH - MARGIN_RIGHT,
+        "right": width - MARGIN_RIGHT,
         "top": MARGIN_TOP,
-        "top_label": MARGIN_TOP + 10,
+        "top_label": MARGIN_TOP + font_size,
         "bottom": MARGIN_TOP + plot_h,
-        "month_y": HEIGHT - MARGIN_BOTTOM + 18,
+        "month_y": height - MARGIN_BOTTOM + font_size + 7,
         "axis_label_x": MARGIN_LEFT - 6,
         "grid": grid,
         "bars": bars,

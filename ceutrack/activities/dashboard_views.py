@@ -7,13 +7,23 @@ for the templates, in a fixed number of queries whatever the number of activitie
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from ceutrack.activities.charts import MonthPoint, chart_description, monthly_points, render_svg
+from ceutrack.accounts.models import User
+from ceutrack.activities.charts import (
+    NARROW_FONT_SIZE,
+    NARROW_WIDTH,
+    NARROW_X_LABELS,
+    MonthPoint,
+    chart_description,
+    monthly_points,
+    render_svg,
+)
 from ceutrack.activities.models import Activity
 from ceutrack.activities.presenters import (
     BodyCard,
@@ -46,16 +56,33 @@ def _chart(result: BodyResult, *, evaluation: Evaluation) -> Chart | None:
         return None
     points = monthly_points(cycle, today=evaluation.today)
     description = chart_description(points, required=cycle.required)
-    svg = render_svg(
+    title = f"{result.body} units counted per month against a steady pace"
+    chart_id = f"chart-{result.body.lower()}"
+    # Two drawings of one chart; CSS shows one: the narrow one keeps its text readable on a
+    # phone (static/css/ceutrack.css, .cycle-chart-wide / .cycle-chart-narrow).
+    wide = render_svg(
         points,
         required=cycle.required,
-        title=f"{result.body} units counted per month against a steady pace",
+        title=title,
         desc=description,
-        chart_id=f"chart-{result.body.lower()}",
+        chart_id=chart_id,
         today=evaluation.today,
+        css_class="cycle-chart cycle-chart-wide",
+    )
+    narrow = render_svg(
+        points,
+        required=cycle.required,
+        title=title,
+        desc=description,
+        chart_id=f"{chart_id}-narrow",
+        today=evaluation.today,
+        width=NARROW_WIDTH,
+        font_size=NARROW_FONT_SIZE,
+        max_x_labels=NARROW_X_LABELS,
+        css_class="cycle-chart cycle-chart-narrow",
     )
     # render_svg's template escapes every piece of text it writes.
-    return Chart(svg=svg, points=points, description=description)
+    return Chart(svg=wide + narrow, points=points, description=description)
 
 
 def _rejected_titles(user_id: int, evaluation: Evaluation) -> dict[str, str]:
@@ -70,7 +97,11 @@ def _rejected_titles(user_id: int, evaluation: Evaluation) -> dict[str, str]:
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    return render(request, "activities/dashboard.html", coder_context(request.user))
+
+
+def coder_context(user: User) -> dict[str, Any]:
+    """The coder's own dashboard as template context (also shown under a manager's home)."""
     catalog = load_catalog()
     evaluation = evaluate_person(user, today=user.local_today(), catalog=catalog)
     cards = [
@@ -92,7 +123,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             evaluation, activity_titles=_rejected_titles(user.pk, evaluation), catalog=catalog
         ),
     }
-    return render(request, "activities/dashboard.html", context)
+    return context
 
 
 @login_required

@@ -10,8 +10,10 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from ceutrack.accounts import submissions
 from ceutrack.accounts.models import User
 from ceutrack.activities.certificates import (
     discard_upload_on_failure,
@@ -71,9 +73,16 @@ def _save(request: HttpRequest, form: ActivityForm) -> Activity:
 @login_required
 @limit_certificate_upload()
 def activity_add(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and (done := submissions.previous(request)):
+        return submissions.replay(request, done, what="the activity")
     form = ActivityForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        activity = _save(request, form)
+        try:
+            with submissions.once(request) as submission:
+                activity = _save(request, form)
+                submission.created(reverse("activities:edit", args=[activity.pk]))
+        except submissions.AlreadySubmitted:
+            return submissions.replay(request, submissions.previous(request), what="the activity")
         messages.success(request, f"“{activity.title}” was logged.")
         if "add_another" in request.POST:
             return redirect("activities:add")

@@ -5,8 +5,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from ceutrack.accounts import submissions
 from ceutrack.accounts.models import User
 from ceutrack.credentials.forms import (
     ApprenticeEvidenceForm,
@@ -49,9 +51,16 @@ def credential_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def credential_add(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and (done := submissions.previous(request)):
+        return submissions.replay(request, done, what="the credential")
     form = CredentialForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        credential = form.save()
+        try:
+            with submissions.once(request) as submission:
+                credential = form.save()
+                submission.created(reverse("credentials:edit", args=[credential.pk]))
+        except submissions.AlreadySubmitted:
+            return submissions.replay(request, submissions.previous(request), what="the credential")
         messages.success(request, f"{credential.credential_type.code} was added.")
         return redirect("credentials:list")
     return render(request, "credentials/credential_form.html", {"form": form})
@@ -103,9 +112,18 @@ def apprentice_evidence(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def cycle_add(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and (done := submissions.previous(request)):
+        return submissions.replay(request, done, what="the official cycle")
     form = OfficialCycleForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        cycle = form.save()
+        try:
+            with submissions.once(request) as submission:
+                cycle = form.save()
+                submission.created(reverse("credentials:cycle_edit", args=[cycle.pk]))
+        except submissions.AlreadySubmitted:
+            return submissions.replay(
+                request, submissions.previous(request), what="the official cycle"
+            )
         messages.success(request, f"Official {cycle.body} cycle dates were added.")
         return redirect("credentials:list")
     return render(request, "credentials/cycle_form.html", {"form": form})

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from ceutrack.accounts import submissions
 from ceutrack.activities.certificates import serve_certificate
 from ceutrack.activities.listing import describe_rows
 from ceutrack.activities.models import Activity
@@ -35,6 +36,7 @@ from ceutrack.organizations.models import (
     InvitationStatus,
     Membership,
     NotPermitted,
+    Organization,
     Role,
     TransitionRefused,
 )
@@ -79,11 +81,20 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organization_create(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and (done := submissions.previous(request)):
+        return submissions.replay(request, done, what="the organization")
     form = OrganizationForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        organization = services.create_organization(
-            name=form.cleaned_data["name"], owner=request.user
-        )
+        try:
+            with submissions.once(request) as submission:
+                organization = services.create_organization(
+                    name=form.cleaned_data["name"], owner=request.user
+                )
+                submission.created(reverse("organizations:invitations", args=[organization.slug]))
+        except submissions.AlreadySubmitted:
+            return submissions.replay(
+                request, submissions.previous(request), what="the organization"
+            )
         messages.success(request, f"{organization.name} was created. Invite your staff next.")
         return redirect("organizations:invitations", organization.slug)
     return render(request, "organizations/organization_form.html", {"form": form})
@@ -190,7 +201,10 @@ def dashboard_export(request: HttpRequest, slug: str) -> StreamingHttpResponse:
 @require_GET
 def member_detail(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
     organization, membership = access.get_organization(request.user, slug)
-    member = access.get_visible_member(organization, membership_id)
+    try:
+        member = access.get_visible_member(organization, membership_id)
+    except Http404:
+        return _not_shared(request, organization)
     catalog = load_catalog()
     evaluation = evaluate_person(member.user, catalog=catalog)
     activities = Paginator(
@@ -210,6 +224,13 @@ def member_detail(request: HttpRequest, slug: str, membership_id: int) -> HttpRe
         "nudge_form": NudgeForm(),
     }
     return render(request, "organizations/member_detail.html", context)
+
+
+def _not_shared(request: HttpRequest, organization: Organization) -> HttpResponse:
+    """The 404 of a drill-down the manager cannot open: the same for a person who stopped
+    sharing, left, or never was staff, so it tells no more than that sharing may have ended."""
+    context = {"organization": organization}
+    return render(request, "organizations/member_not_shared.html", context, status=404)
 
 
 @login_required
@@ -306,6 +327,8 @@ def member_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpRe
 @login_required
 def invitations(request: HttpRequest, slug: str) -> HttpResponse:
     organization, membership = access.get_organization(request.user, slug, manage=True)
+    if request.method == "POST" and (done := submissions.previous(request)):
+        return submissions.replay(request, done, what="each invitation")
     form = InviteForm(
         _posted(request),
         organization=organization,
@@ -319,13 +342,20 @@ def invitations(request: HttpRequest, slug: str) -> HttpResponse:
             count=len(form.cleaned_data["emails"]),
         )
         if refusal is None:
-            result = services.invite_people(
-                organization=organization,
-                emails_to_invite=form.cleaned_data["emails"],
-                role=form.cleaned_data["role"],
-                team=form.cleaned_data["team"],
-                invited_by=request.user,
-            )
+            try:
+                with submissions.once(request) as submission:
+                    result = services.invite_people(
+                        organization=organization,
+                        emails_to_invite=form.cleaned_data["emails"],
+                        role=form.cleaned_data["role"],
+                        team=form.cleaned_data["team"],
+                        invited_by=request.user,
+                    )
+                    submission.created(reverse("organizations:invitations", args=[slug]))
+            except submissions.AlreadySubmitted:
+                return submissions.replay(
+                    request, submissions.previous(request), what="each invitation"
+                )
             _report_invites(request, result, invalid=form.invalid, duplicates=form.duplicates)
             return redirect("organizations:invitations", organization.slug)
         form.add_error("emails", refusal)

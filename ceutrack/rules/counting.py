@@ -38,11 +38,23 @@ def credential_rejection(
 
 def activity_rejection(activity: Activity, *, today: date, catalog: Catalog) -> str | None:
     """Why an activity is refused at entry (3.1, first rule that applies), or None."""
-    if activity.completed_on > today:
+    return date_rejection(activity.completed_on, today=today) or units_rejection(
+        activity.units, catalog=catalog
+    )
+
+
+def date_rejection(completed_on: date, *, today: date) -> str | None:
+    """The completion-date part of 3.1 alone (a form checks each field on its own)."""
+    if completed_on > today:
         return FUTURE_DATE
-    if activity.units <= 0 or activity.units > catalog.max_activity_units:
+    return None
+
+
+def units_rejection(units: Decimal, *, catalog: Catalog) -> str | None:
+    """The units part of 3.1 alone (a form checks each field on its own)."""
+    if units <= 0 or units > catalog.max_activity_units:
         return INVALID_UNITS
-    if activity.units % catalog.unit_step != 0:
+    if units % catalog.unit_step != 0:
         return INVALID_INCREMENT
     return None
 

@@ -4,7 +4,8 @@ upload form is in `csv_upload`, since it reads the file with `csvio`, which itse
 through `ActivityForm`.
 
 Which activities are refused at entry (domain.md 3.1) is decided by the engine's
-`activity_rejection`; this form only turns its reason into words.
+`date_rejection` and `units_rejection` (the two halves of `activity_rejection`, checked
+separately so every error shows at once); this form only turns their reasons into words.
 """
 
 from decimal import Decimal
@@ -25,8 +26,11 @@ from ceutrack.activities.models import Activity, Kind
 from ceutrack.credentials.models import Body, CredentialType
 from ceutrack.credentials.presentation import topic_label
 from ceutrack.rules import DEFAULT_CATALOG, Catalog, Evaluation
-from ceutrack.rules import Activity as RulesActivity
-from ceutrack.rules.counting import activity_rejection, normalise_text
+from ceutrack.rules.counting import (
+    date_rejection,
+    normalise_text,
+    units_rejection,
+)
 from ceutrack.rules.types import FUTURE_DATE, INVALID_INCREMENT, INVALID_UNITS
 
 # Phones offer the camera for image/* as well as their files.
@@ -140,17 +144,19 @@ class ActivityForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        # Each field is checked on its own, so every error shows at once: a units error is
+        # not held back while the date is blank or in the future (and the reverse).
         completed_on, units = cleaned.get("completed_on"), cleaned.get("units")
-        if completed_on is None or units is None:
-            return cleaned
-        candidate = RulesActivity(id="new", completed_on=completed_on, units=units)
-        reason = activity_rejection(candidate, today=self.user.local_today(), catalog=self.catalog)
-        if reason == FUTURE_DATE:
+        today = self.user.local_today()
+        if completed_on is not None and date_rejection(completed_on, today=today) == FUTURE_DATE:
             self.add_error(
                 "completed_on",
                 "The completion date is in the future. Log an activity once you have done it.",
             )
-        elif reason == INVALID_UNITS:
+        if units is None:
+            return cleaned
+        reason = units_rejection(units, catalog=self.catalog)
+        if reason == INVALID_UNITS:
             self.add_error(
                 "units",
                 f"Units must be more than 0 and at most "

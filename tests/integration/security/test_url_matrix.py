@@ -50,6 +50,7 @@ ACCESS: dict[str, Access] = {
     # --- ceutrack/views.py
     "home": Access(PUBLIC),
     "healthz": Access(PUBLIC),
+    "favicon": Access(PUBLIC),
     # --- credentials
     "credentials:list": Access(LOGIN),
     "credentials:add": Access(LOGIN),

@@ -3,6 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
+from ceutrack.activities import charts
 from ceutrack.activities.charts import chart_description, monthly_points, render_svg
 from ceutrack.rules import CountedActivity, CycleResult, Status
 
@@ -122,3 +123,24 @@ def test_it_rounds_the_axis_up_to_a_value_with_round_quarters():
     svg = render_svg(points, required=D(36), title="t", desc="d", chart_id="c")
     assert ">40</text>" in svg and ">10</text>" in svg
     assert ">37.5</text>" not in svg
+
+
+def test_the_phone_drawing_is_narrower_with_larger_text_and_fewer_month_labels():
+    points = monthly_points(cycle([counted(date(2025, 3, 1), "2")]), today=date(2025, 6, 30))
+    wide = render_svg(points, required=D(36), title="t", desc="d", chart_id="c")
+    narrow = render_svg(
+        points,
+        required=D(36),
+        title="t",
+        desc="d",
+        chart_id="c-narrow",
+        width=charts.NARROW_WIDTH,
+        font_size=charts.NARROW_FONT_SIZE,
+        max_x_labels=charts.NARROW_X_LABELS,
+    )
+    assert 'viewBox="0 0 720 260"' in wide
+    assert f'viewBox="0 0 {charts.NARROW_WIDTH} 260"' in narrow
+    assert f'font-size="{charts.NARROW_FONT_SIZE}"' in narrow
+    assert narrow.count('text-anchor="middle"') < wide.count('text-anchor="middle"')
+    # Text scales with the drawing: in a 330 px phone column the narrow text prints at >= 12 px.
+    assert charts.NARROW_FONT_SIZE * 330 / charts.NARROW_WIDTH >= 12

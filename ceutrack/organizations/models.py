@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 
 class Role(models.TextChoices):
@@ -82,6 +83,7 @@ class Membership(models.Model):
     left_at = models.DateTimeField(null=True, blank=True)
 
     objects = MembershipQuerySet.as_manager()
+    history = HistoricalRecords()  # who changed what and when (organizations/history.py)
 
     class Meta:
         ordering = ["organization__name", "user__email"]

@@ -1,0 +1,525 @@
+"""Change history of a person's records: who changed what and when.
+
+django-simple-history stores one row per save or delete of an activity, credential, official
+cycle (here) and organization membership (ceutrack.organizations.history). This module turns
+those rows into `HistoryEntry` dataclasses for pages, the audit pack and the API: what kind of
+change, by whom, which fields went from what to what (human labels, plain text that templates
+escape), and, for activities, whether the change came after the cycle the activity counts in
+had ended (the engine decides: ceutrack.rules.changes).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db import models
+from django.db.models import Q, QuerySet, Value
+from django.utils import timezone
+
+from ceutrack.accounts.models import User
+from ceutrack.activities.models import Activity, Kind
+from ceutrack.activities.presenters import format_units, topic_label
+from ceutrack.credentials.evaluation import activity_allocations, evaluate_person
+from ceutrack.credentials.models import Credential, CredentialType, OfficialCycle
+from ceutrack.rules.changes import changed_after_cycle
+
+# The change reason of the record each existing row got when history was switched on (see the
+# change_history migrations): the start of the record's history, not a change anyone made.
+BASELINE_REASON = "history began"
+NOT_RECORDED = "not recorded"
+BLANK = "—"
+
+
+class RecordKind(models.TextChoices):
+    ACTIVITY = "activity", "Activity"
+    CREDENTIAL = "credential", "Credential"
+    OFFICIAL_CYCLE = "official_cycle", "Official cycle dates"
+    MEMBERSHIP = "membership", "Organization membership"
+
+
+class Action(StrEnum):
+    CREATED = "created"
+    CHANGED = "changed"
+    DELETED = "deleted"
+
+
+ACTION_TYPES = {"+": Action.CREATED, "~": Action.CHANGED, "-": Action.DELETED}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field's change, as text for people: `old` is empty for a created record."""
+
+    field: str
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class CycleRef:
+    """A cycle an activity counts in: its body and last day."""
+
+    body: str
+    end: date
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One change to one record. Every value is plain text or a date: templates escape it,
+    `as_json()` gives the API's JSON."""
+
+    id: int  # the history row's id, unique within `record_kind`
+    record_kind: RecordKind
+    record_id: int
+    record_label: str  # the record as it read after the change (before, for a deletion)
+    action: Action
+    at: datetime
+    by: str  # "you", a person's name, or "not recorded" (a job, a script, a removed account)
+    by_you: bool
+    changes: tuple[FieldChange, ...] = ()
+    # The cycles that had ended when the change was made (only activities are judged).
+    after_cycle_end: tuple[CycleRef, ...] = ()
+    # False when the record's values before this change were not kept (it predates history).
+    earlier_recorded: bool = True
+
+    @property
+    def record_kind_label(self) -> str:
+        return RecordKind(self.record_kind).label
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.after_cycle_end)
+
+    @property
+    def summary(self) -> str:
+        """e.g. "Activity changed"."""
+        return f"{self.record_kind_label} {self.action.value}"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "record_kind": str(self.record_kind),
+            "record_id": self.record_id,
+            "record_label": self.record_label,
+            "action": self.action.value,
+            "at": self.at.isoformat(),
+            "by": self.by,
+            "by_you": self.by_you,
+            "changes": [
+                {"field": c.field, "label": c.label, "old": c.old, "new": c.new}
+                for c in self.changes
+            ],
+            "after_cycle_end": [
+                {"body": c.body, "cycle_end": c.end.isoformat()} for c in self.after_cycle_end
+            ],
+            "earlier_recorded": self.earlier_recorded,
+        }
+
+
+# ------------------------------------------------------------------ how each value reads
+
+
+def show_text(value: Any) -> str:
+    return str(value) if value not in (None, "") else BLANK
+
+
+def show_date(value: date | None) -> str:
+    return f"{value:%b} {value.day}, {value.year}" if value else BLANK
+
+
+def show_moment(value: datetime | None) -> str:
+    """A date and time in the active time zone (the viewer's)."""
+    if value is None:
+        return BLANK
+    local = timezone.localtime(value)
+    return f"{show_date(local.date())} {local:%H:%M}"
+
+
+def show_units(value: Decimal | None) -> str:
+    return BLANK if value is None else format_units(value)
+
+
+def show_yes_no(value: bool) -> str:
+    return "Yes" if value else "No"
+
+
+def show_kind(value: str) -> str:
+    return Kind(value).label if value in Kind.values else show_text(value)
+
+
+def show_topic(value: str) -> str:
+    return topic_label(value) if value else BLANK
+
+
+def show_file(value: str) -> str:
+    # The stored name is random and private: say only whether a file is there.
+    return "attached" if value else "none"
+
+
+@dataclass(frozen=True)
+class Tracked:
+    """A field shown in change lists, with its label and how its values read. `lookup`
+    names a Lookups table for foreign keys (credential type codes, team names)."""
+
+    name: str
+    label: str
+    show: Callable[[Any], str] = show_text
+    lookup: str = ""
+
+
+class Lookups:
+    """Names of related rows (credential types, teams), each table read once, on demand."""
+
+    def __init__(self, loaders: Mapping[str, Callable[[set[int]], dict[int, str]]]) -> None:
+        self.loaders = loaders
+        self.wanted: defaultdict[str, set[int]] = defaultdict(set)
+        self.loaded: dict[str, dict[int, str]] = {}
+
+    def want(self, table: str, pk: int | None) -> None:
+        if pk is not None:
+            self.wanted[table].add(pk)
+
+    def name(self, table: str, pk: int | None) -> str:
+        if pk is None:
+            return BLANK
+        if table not in self.loaded:
+            self.loaded[table] = self.loaders[table](self.wanted[table] | {pk})
+        return self.loaded[table].get(pk, "a removed entry")
+
+
+def _credential_codes(ids: set[int]) -> dict[int, str]:
+    return dict(CredentialType.objects.filter(pk__in=ids).values_list("pk", "code"))
+
+
+LOOKUPS: dict[str, Callable[[set[int]], dict[int, str]]] = {"credential_type": _credential_codes}
+
+
+@dataclass(frozen=True)
+class Source:
+    """One model with history: which fields a change list shows and how a record is named."""
+
+    kind: RecordKind
+    model: type[models.Model]
+    fields: tuple[Tracked, ...]
+    label: Callable[[Any, Lookups], str]
+
+    @property
+    def history_model(self) -> type[models.Model]:
+        return self.model.history.model  # type: ignore[attr-defined]
+
+    def history(self) -> QuerySet[Any]:
+        return self.history_model.objects.all()  # type: ignore[attr-defined]
+
+
+ACTIVITY = Source(
+    kind=RecordKind.ACTIVITY,
+    model=Activity,
+    fields=(
+        Tracked("title", "Title"),
+        Tracked("provider", "Provider"),
+        Tracked("completed_on", "Completion date", show_date),
+        Tracked("units", "CEUs", show_units),
+        Tracked("kind", "Kind", show_kind),
+        Tracked("aapc", "Reported to AAPC", show_yes_no),
+        Tracked("aapc_index", "AAPC index number"),
+        Tracked("topic", "Topic", show_topic),
+        Tracked("ahima", "Reported to AHIMA", show_yes_no),
+        Tracked("ahima_domain", "In an AHIMA domain", show_yes_no),
+        Tracked("ahima_sourced", "Offered by AHIMA or a state association", show_yes_no),
+        Tracked("certificate", "Certificate", show_file),
+        Tracked("certificate_name", "Certificate file name"),
+        Tracked("notes", "Notes"),
+    ),
+    label=lambda row, lookups: row.title,
+)
+CREDENTIAL = Source(
+    kind=RecordKind.CREDENTIAL,
+    model=Credential,
+    fields=(
+        Tracked("credential_type_id", "Credential", lookup="credential_type"),
+        Tracked("earned_on", "Certification date", show_date),
+    ),
+    label=lambda row, lookups: lookups.name("credential_type", row.credential_type_id),
+)
+OFFICIAL_CYCLE = Source(
+    kind=RecordKind.OFFICIAL_CYCLE,
+    model=OfficialCycle,
+    fields=(
+        Tracked("body", "Body"),
+        Tracked("start", "Start", show_date),
+        Tracked("end", "End", show_date),
+        Tracked("required", "Required units", show_units),
+    ),
+    label=lambda row, lookups: f"{row.body} cycle {show_date(row.start)} to {show_date(row.end)}",
+)
+RECORD_SOURCES: tuple[Source, ...] = (ACTIVITY, CREDENTIAL, OFFICIAL_CYCLE)
+
+
+# ------------------------------------------------------------------ rows to entries
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The history rows of one source a page may show, and the fields it must leave out
+    (a manager does not see an activity's notes)."""
+
+    source: Source
+    rows: Q
+    hidden: frozenset[str] = frozenset()
+
+
+@dataclass
+class Viewing:
+    """Who is looking at whose records; how activities' cycles are judged."""
+
+    owner: User
+    viewer: User
+    # activity id -> the cycles it counts in (from the engine's allocations)
+    counts_in: Mapping[int, Sequence[CycleRef]] = field(default_factory=dict)
+    lookup_loaders: Mapping[str, Callable[[set[int]], dict[int, str]]] = field(
+        default_factory=lambda: LOOKUPS
+    )
+
+    def who(self, user: User | None) -> tuple[str, bool]:
+        if user is None:
+            return NOT_RECORDED, False
+        if user.pk == self.viewer.pk:
+            return "you", True
+        return user.display_name, False
+
+
+def cycles_of(evaluation: Any) -> dict[int, list[CycleRef]]:
+    """Activity id -> the cycles it counts in, from an evaluation's allocations."""
+    found: dict[int, list[CycleRef]] = {}
+    for activity_id, allocations in activity_allocations(evaluation).items():
+        if activity_id.isdigit():
+            found[int(activity_id)] = [
+                CycleRef(a.body, a.cycle_end) for a in allocations if a.cycle_end is not None
+            ]
+    return found
+
+
+def _late(viewing: Viewing, source: Source, row: Any, at: datetime) -> tuple[CycleRef, ...]:
+    if source.kind != RecordKind.ACTIVITY:
+        return ()
+    changed_on = timezone.localtime(at, viewing.owner.zone).date()
+    return tuple(
+        cycle
+        for cycle in viewing.counts_in.get(row.id, ())
+        if changed_after_cycle(cycle_end=cycle.end, changed_on=changed_on)
+    )
+
+
+def _changes(
+    source: Source, row: Any, previous: Any | None, lookups: Lookups, hidden: frozenset[str]
+) -> tuple[FieldChange, ...]:
+    changes = []
+    for tracked in source.fields:
+        if tracked.name in hidden:
+            continue
+        new = getattr(row, tracked.name)
+        old = None if previous is None else getattr(previous, tracked.name)
+        if previous is not None and old == new:
+            continue
+        if tracked.lookup:
+            new_text = lookups.name(tracked.lookup, new)
+            old_text = "" if previous is None else lookups.name(tracked.lookup, old)
+        else:
+            new_text = tracked.show(new)
+            old_text = "" if previous is None else tracked.show(old)
+        if previous is None and new_text in (BLANK, "none"):
+            continue  # a created record lists only what was filled in
+        changes.append(FieldChange(tracked.name, tracked.label, old_text, new_text))
+    return tuple(changes)
+
+
+def _entries_of_record(
+    scope: Scope, rows: list[Any], viewing: Viewing, lookups: Lookups
+) -> Iterable[tuple[Any, HistoryEntry]]:
+    """Entries of one record from all its history rows, oldest first."""
+    previous = None
+    for row in rows:
+        if row.history_type == "+" and row.history_change_reason == BASELINE_REASON:
+            previous = row
+            continue
+        action = ACTION_TYPES[row.history_type]
+        by, by_you = viewing.who(row.history_user)
+        if action == Action.CHANGED:
+            changes = _changes(scope.source, row, previous, lookups, scope.hidden)
+            if previous is None:
+                changes = ()  # the values before this change were never recorded
+        elif action == Action.CREATED:
+            changes = _changes(scope.source, row, None, lookups, scope.hidden)
+        else:
+            changes = ()
+        yield (
+            row,
+            HistoryEntry(
+                id=row.history_id,
+                record_kind=scope.source.kind,
+                record_id=row.id,
+                record_label=scope.source.label(row, lookups),
+                action=action,
+                at=row.history_date,
+                by=by,
+                by_you=by_you,
+                changes=changes,
+                after_cycle_end=_late(viewing, scope.source, row, row.history_date),
+                earlier_recorded=action != Action.CHANGED or previous is not None,
+            ),
+        )
+        previous = row
+
+
+def _history_rows(scope: Scope, record_ids: Iterable[int]) -> dict[int, list[Any]]:
+    """Every history row of these records (within the scope), oldest first, by record id."""
+    rows: defaultdict[int, list[Any]] = defaultdict(list)
+    queryset = (
+        scope.source.history()
+        .filter(scope.rows, id__in=set(record_ids))
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    for row in queryset:
+        rows[row.id].append(row)
+    return rows
+
+
+def _lookups_for(viewing: Viewing, scope: Scope, rows: Iterable[list[Any]]) -> Lookups:
+    lookups = Lookups(viewing.lookup_loaders)
+    lookup_fields = [t for t in scope.source.fields if t.lookup]
+    for record_rows in rows:
+        for row in record_rows:
+            for tracked in lookup_fields:
+                lookups.want(tracked.lookup, getattr(row, tracked.name))
+    return lookups
+
+
+def _entries_of_records(
+    scope: Scope, record_ids: Iterable[int], viewing: Viewing
+) -> list[HistoryEntry]:
+    """Every entry of these records, each record's oldest first."""
+    by_record = _history_rows(scope, record_ids)
+    lookups = _lookups_for(viewing, scope, by_record.values())
+    return [
+        entry
+        for rows in by_record.values()
+        for _, entry in _entries_of_record(scope, rows, viewing, lookups)
+    ]
+
+
+def entries_for(
+    scopes: Sequence[Scope], keys: Iterable[tuple[str, int]], viewing: Viewing
+) -> list[HistoryEntry]:
+    """The entries for (record kind, history id) keys, in the keys' order. Each record's
+    earlier rows are read too, so that every change shows what it changed from."""
+    keys = list(keys)
+    wanted: defaultdict[str, set[int]] = defaultdict(set)
+    for kind, history_id in keys:
+        wanted[kind].add(history_id)
+    found: dict[tuple[str, int], HistoryEntry] = {}
+    for scope in scopes:
+        ids = wanted.get(scope.source.kind)
+        if not ids:
+            continue
+        record_ids = scope.source.history().filter(history_id__in=ids).values_list("id", flat=True)
+        by_record = _history_rows(scope, record_ids)
+        lookups = _lookups_for(viewing, scope, by_record.values())
+        for rows in by_record.values():
+            for row, entry in _entries_of_record(scope, rows, viewing, lookups):
+                if row.history_id in ids:
+                    found[(scope.source.kind, row.history_id)] = entry
+    return [found[key] for key in keys if key in found]
+
+
+def history_index(scopes: Sequence[Scope]) -> QuerySet[Any]:
+    """(kind, history id, when) of every change in the scopes, newest first, as one query a
+    Paginator can count and slice. The "history began" records are not changes."""
+    parts = [
+        scope.source.history()
+        .filter(scope.rows)
+        .exclude(history_type="+", history_change_reason=BASELINE_REASON)
+        .order_by()
+        .annotate(kind=Value(str(scope.source.kind), output_field=models.CharField()))
+        .values_list("kind", "history_id", "history_date")
+        for scope in scopes
+    ]
+    if not parts:
+        raise ValueError("history_index needs at least one scope")
+    combined = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    return combined.order_by("-history_date", "-history_id")
+
+
+def history_began(scopes: Sequence[Scope]) -> datetime | None:
+    """When history was switched on for records that existed then (None if none did)."""
+    moments = [
+        scope.source.history()
+        .filter(scope.rows, history_type="+", history_change_reason=BASELINE_REASON)
+        .order_by("history_date")
+        .values_list("history_date", flat=True)
+        .first()
+        for scope in scopes
+    ]
+    found = [m for m in moments if m is not None]
+    return min(found) if found else None
+
+
+def record_scopes(owner: User) -> tuple[Scope, ...]:
+    """A person's activities, credentials and official cycles, deleted ones included."""
+    return tuple(Scope(source, Q(user_id=owner.pk)) for source in RECORD_SOURCES)
+
+
+# ------------------------------------------------------------------ one activity
+
+
+def activity_history(activity: Activity, *, viewer: User | None = None) -> list[HistoryEntry]:
+    """Every recorded change of one activity, newest first ("you" is `viewer`, by default the
+    activity's owner). Each entry says whether it came after a cycle the activity counts in
+    had ended. The caller has checked that the viewer may see the activity."""
+    owner = activity.user
+    viewing = Viewing(
+        owner=owner, viewer=viewer or owner, counts_in=cycles_of(evaluate_person(owner))
+    )
+    entries = _entries_of_records(Scope(ACTIVITY, Q(user_id=owner.pk)), [activity.pk], viewing)
+    return entries[::-1]
+
+
+def activity_history_began(activity: Activity) -> datetime | None:
+    """When history began for an activity that existed before it (None otherwise)."""
+    return history_began([Scope(ACTIVITY, Q(id=activity.pk, user_id=activity.user_id))])
+
+
+def changes_of_counted(
+    owner: User, *, activity_ids: Sequence[int], cycle: CycleRef
+) -> list[HistoryEntry]:
+    """Every recorded change of the activities counted in one cycle, oldest first, each
+    flagged when it came after that cycle had ended (for the audit pack)."""
+    viewing = Viewing(owner=owner, viewer=owner, counts_in={pk: [cycle] for pk in activity_ids})
+    entries = _entries_of_records(Scope(ACTIVITY, Q(user_id=owner.pk)), activity_ids, viewing)
+    return sorted(entries, key=lambda e: (e.at, e.id))
+
+
+# ------------------------------------------------------------------ pages of changes
+
+
+@dataclass
+class HistoryPage:
+    page: Page[Any]
+    entries: list[HistoryEntry]
+
+
+def history_page(
+    scopes: Sequence[Scope], viewing: Viewing, *, number: Any, per_page: int
+) -> HistoryPage:
+    """One page of changes, newest first."""
+    page = Paginator(history_index(scopes), per_page).get_page(number)
+    keys = [(kind, history_id) for kind, history_id, _ in page.object_list]
+    return HistoryPage(page, entries_for(scopes, keys, viewing))

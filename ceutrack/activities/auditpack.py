@@ -30,6 +30,7 @@ from django.utils import timezone
 from fpdf import FPDF
 
 from ceutrack.accounts.models import User
+from ceutrack.activities.auditpack_changes import pack_numbers, write_changes_section
 from ceutrack.activities.certificates import content_type_of, remove_after_commit
 from ceutrack.activities.models import Activity, AuditPack
 from ceutrack.activities.prefill import mismatches, parse_certificate, pdf_text
@@ -254,6 +255,7 @@ def summary_pdf(contents: PackContents, packed: list[PackedActivity]) -> bytes:
         pdf.multi_cell(
             0, 6, _latin1(f"- {line}" if problems else line), new_x="LMARGIN", new_y="NEXT"
         )
+    write_changes_section(pdf, contents, pack_numbers(packed), text=_latin1)
     return bytes(pdf.output())
 
 

@@ -99,6 +99,13 @@ class HistoryEntry:
         return bool(self.after_cycle_end)
 
     @property
+    def by_text(self) -> str:
+        """e.g. "by you"; a change without a signed-in person came from a job or a script."""
+        if self.by == NOT_RECORDED:
+            return "no person recorded (an automatic job or a script)"
+        return f"by {self.by}"
+
+    @property
     def summary(self) -> str:
         """e.g. "Activity changed"."""
         return f"{self.record_kind_label} {self.action.value}"
@@ -281,7 +288,7 @@ class Viewing:
     """Who is looking at whose records; how activities' cycles are judged."""
 
     owner: User
-    viewer: User
+    viewer: User | None  # who reads "you"; None names everyone (a PDF for an auditor)
     # activity id -> the cycles it counts in (from the engine's allocations)
     counts_in: Mapping[int, Sequence[CycleRef]] = field(default_factory=dict)
     lookup_loaders: Mapping[str, Callable[[set[int]], dict[int, str]]] = field(
@@ -291,7 +298,7 @@ class Viewing:
     def who(self, user: User | None) -> tuple[str, bool]:
         if user is None:
             return NOT_RECORDED, False
-        if user.pk == self.viewer.pk:
+        if self.viewer is not None and user.pk == self.viewer.pk:
             return "you", True
         return user.display_name, False
 
@@ -335,8 +342,8 @@ def _changes(
         else:
             new_text = tracked.show(new)
             old_text = "" if previous is None else tracked.show(old)
-        if previous is None and new_text in (BLANK, "none"):
-            continue  # a created record lists only what was filled in
+        if previous is None and new_text in (BLANK, "none", "No"):
+            continue  # a created record lists only what was filled in or ticked
         changes.append(FieldChange(tracked.name, tracked.label, old_text, new_text))
     return tuple(changes)
 
@@ -448,8 +455,8 @@ def history_index(scopes: Sequence[Scope]) -> QuerySet[Any]:
         .filter(scope.rows)
         .exclude(history_type="+", history_change_reason=BASELINE_REASON)
         .order_by()
-        .annotate(kind=Value(str(scope.source.kind), output_field=models.CharField()))
-        .values_list("kind", "history_id", "history_date")
+        .annotate(record_kind=Value(str(scope.source.kind), output_field=models.CharField()))
+        .values_list("record_kind", "history_id", "history_date")
         for scope in scopes
     ]
     if not parts:
@@ -494,15 +501,20 @@ def activity_history(activity: Activity, *, viewer: User | None = None) -> list[
 
 def activity_history_began(activity: Activity) -> datetime | None:
     """When history began for an activity that existed before it (None otherwise)."""
-    return history_began([Scope(ACTIVITY, Q(id=activity.pk, user_id=activity.user_id))])
+    return activity_history_began_of(activity.user, [activity.pk])
+
+
+def activity_history_began_of(owner: User, activity_ids: Sequence[int]) -> datetime | None:
+    """When history began for those of these activities that existed before it, if any."""
+    return history_began([Scope(ACTIVITY, Q(id__in=activity_ids, user_id=owner.pk))])
 
 
 def changes_of_counted(
     owner: User, *, activity_ids: Sequence[int], cycle: CycleRef
 ) -> list[HistoryEntry]:
     """Every recorded change of the activities counted in one cycle, oldest first, each
-    flagged when it came after that cycle had ended (for the audit pack)."""
-    viewing = Viewing(owner=owner, viewer=owner, counts_in={pk: [cycle] for pk in activity_ids})
+    flagged when it came after that cycle had ended; people are named (for the audit pack)."""
+    viewing = Viewing(owner=owner, viewer=None, counts_in={pk: [cycle] for pk in activity_ids})
     entries = _entries_of_records(Scope(ACTIVITY, Q(user_id=owner.pk)), activity_ids, viewing)
     return sorted(entries, key=lambda e: (e.at, e.id))
 

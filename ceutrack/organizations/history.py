@@ -11,11 +11,14 @@ from ceutrack.accounts.models import User
 from ceutrack.activities.history import (
     LOOKUPS,
     RECORD_SOURCES,
+    HistoryPage,
     RecordKind,
     Scope,
     Source,
     Tracked,
     Viewing,
+    cycles_of,
+    history_page,
     show_moment,
 )
 from ceutrack.organizations import access
@@ -106,3 +109,11 @@ def forget_person(user_id: int) -> None:
     for source in ALL_SOURCES:
         history: QuerySet[Any] = source.history()
         history.filter(user_id=user_id).delete()
+
+
+def member_history_page(
+    member: Membership, *, viewer: User, evaluation: Any, number: Any, per_page: int
+) -> HistoryPage:
+    """A page of a consented member's changes as the organization's managers may see them."""
+    viewing = member_viewing(member, viewer=viewer, counts_in=cycles_of(evaluation))
+    return history_page(member_scopes(member), viewing, number=number, per_page=per_page)

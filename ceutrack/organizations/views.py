@@ -39,6 +39,7 @@ from ceutrack.organizations.forms import (
     OrganizationForm,
     TeamForm,
 )
+from ceutrack.organizations.history import member_history_page
 from ceutrack.organizations.models import (
     VIEW_ROLES,
     Invitation,
@@ -48,6 +49,7 @@ from ceutrack.organizations.models import (
 )
 
 PAGE_SIZE = 50
+RECENT_CHANGES = 5  # on a member's drill-down; the rest on their changes page
 
 
 def _posted(request: HttpRequest) -> object:
@@ -189,8 +191,34 @@ def member_detail(request: HttpRequest, slug: str, membership_id: int) -> HttpRe
         "activities": activities,
         "next_nudge_at": services.next_nudge_at(member),
         "nudge_form": NudgeForm(),
+        "changes": member_history_page(
+            member, viewer=request.user, evaluation=evaluation, number=1, per_page=RECENT_CHANGES
+        ),
     }
     return render(request, "organizations/member_detail.html", context)
+
+
+@login_required
+@require_GET
+def member_changes(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+    organization, membership = access.get_organization(request.user, slug)
+    member = access.get_visible_member(organization, membership_id)
+    changes = member_history_page(
+        member,
+        viewer=request.user,
+        evaluation=evaluate_person(member.user),
+        number=request.GET.get("page"),
+        per_page=PAGE_SIZE,
+    )
+    context = {
+        "organization": organization,
+        "membership": membership,
+        "member": member,
+        "person": member.user,
+        "changes": changes,
+        "since": access.history_visible_since(member),
+    }
+    return render(request, "organizations/member_changes.html", context)
 
 
 @login_required

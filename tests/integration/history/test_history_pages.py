@@ -282,3 +282,22 @@ def test_a_member_who_stopped_sharing_has_no_history_for_the_manager(client, man
     )
 
     assert response.status_code == 404
+
+
+def test_reseeding_the_demo_organization_leaves_no_deletions_in_the_drill_down(client):
+    from ceutrack.activities.models import Activity
+    from ceutrack.organizations.demo import seed_organization
+
+    owner = UserFactory()
+    seed_organization(owner)
+    organization = seed_organization(owner)  # a reseed replaces the demo staff's records
+    member = organization.memberships.filter(role=Role.MEMBER).first()
+    client.force_login(owner)
+
+    response = client.get(
+        reverse("organizations:member_changes", args=[organization.slug, member.pk])
+    )
+
+    assert response.status_code == 200
+    assert not Activity.history.filter(user_id=member.user_id, history_type="-").exists()
+    assert all(e.summary != "Activity deleted" for e in response.context["changes"].entries)

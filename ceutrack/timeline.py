@@ -8,7 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from ceutrack.activities.history import RecordKind, cycles_of, history_began, history_page
+from ceutrack.activities.history import cycles_of, history_began, history_page
+from ceutrack.activities.history_sources import RecordKind
 from ceutrack.activities.models import Activity
 from ceutrack.credentials.evaluation import evaluate_person
 from ceutrack.organizations.history import own_scopes, own_viewing

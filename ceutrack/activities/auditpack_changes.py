@@ -16,8 +16,8 @@ from ceutrack.activities.history import (
     HistoryEntry,
     activity_history_began_of,
     changes_of_counted,
-    show_date,
 )
+from ceutrack.activities.history_sources import show_date
 
 AFTER_END = "AFTER CYCLE END"
 

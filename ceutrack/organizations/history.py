@@ -8,17 +8,13 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from ceutrack.accounts.models import User
-from ceutrack.activities.history import (
+from ceutrack.activities.history import HistoryPage, Scope, Viewing, cycles_of, history_page
+from ceutrack.activities.history_sources import (
     LOOKUPS,
     RECORD_SOURCES,
-    HistoryPage,
     RecordKind,
-    Scope,
     Source,
     Tracked,
-    Viewing,
-    cycles_of,
-    history_page,
     show_moment,
 )
 from ceutrack.organizations import access

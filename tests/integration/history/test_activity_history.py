@@ -5,11 +5,16 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from django.http import HttpResponse
-from django.test import RequestFactory
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.test import APIRequestFactory
+from rest_framework.views import APIView
 from simple_history.middleware import HistoryRequestMiddleware
 
+from ceutrack.accounts.models import User
 from ceutrack.activities.history import (
     Action,
     CycleRef,
@@ -76,18 +81,42 @@ def test_it_records_an_edit_through_the_page_with_who_and_each_field_from_and_to
     assert created.by == "not recorded"  # a factory, like a script, has no request
 
 
-def test_it_records_the_user_of_a_save_made_in_a_request_as_the_api_does(coder):
-    activity = ActivityFactory(user=coder, provider="AAPC")
-    request = RequestFactory().patch("/api/v1/activities/")
-    request.user = coder  # what token authentication leaves on the request
+class BearerForTests(BaseAuthentication):
+    """Stands in for the API's token authentication: the user comes from a header."""
 
-    def view(request):
-        activity.provider = "AHIMA"
+    def authenticate(self, request):
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        if not header.startswith("Bearer "):
+            return None
+        return User.objects.get(email=header.removeprefix("Bearer ")), None
+
+
+class RenameView(APIView):
+    authentication_classes = [BearerForTests]
+    permission_classes = [IsAuthenticated]
+
+    def patch(self, request, pk):
+        activity = Activity.objects.get(pk=pk, user=request.user)
+        activity.provider = request.data["provider"]
         activity.save()
-        return HttpResponse()
+        return Response({"ok": True})
 
-    HistoryRequestMiddleware(view)(request)
 
+def test_it_records_the_user_of_a_save_made_by_a_token_authenticated_api_request(coder):
+    activity = ActivityFactory(user=coder, provider="AAPC")
+    request = APIRequestFactory().patch(
+        "/api/v1/activities/",
+        {"provider": "AHIMA"},
+        format="json",
+        HTTP_AUTHORIZATION=f"Bearer {coder.email}",
+    )
+    # No session: the middleware sees an anonymous user until DRF authenticates the token.
+    request.user = AnonymousUser()
+
+    view = RenameView.as_view()
+    response = HistoryRequestMiddleware(lambda r: view(r, pk=activity.pk))(request)
+
+    assert response.status_code == 200
     newest = activity_history(activity)[0]
     assert (newest.action, newest.by) == (Action.CHANGED, "you")
     assert newest.changes == (FieldChange("provider", "Provider", "AAPC", "AHIMA"),)

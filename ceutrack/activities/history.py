@@ -202,6 +202,8 @@ def _changes(
             old_text = "" if previous is None else tracked.show(old)
         if previous is None and new_text in (BLANK, "none", "No"):
             continue  # a created record lists only what was filled in or ticked
+        if old_text == new_text:  # the shown value hides the difference (a new file)
+            new_text = "replaced"
         changes.append(FieldChange(tracked.name, tracked.label, old_text, new_text))
     return tuple(changes)
 

@@ -179,6 +179,17 @@ def test_it_keeps_the_certificate_as_a_name_not_the_file(coder):
     )
 
 
+def test_it_says_a_certificate_was_replaced_without_naming_the_stored_files(coder):
+    activity = ActivityFactory(user=coder)
+    activity.certificate.name = "certificates/first.pdf"
+    activity.save()
+    activity.certificate.name = "certificates/second.pdf"
+    activity.save()
+
+    (change,) = activity_history(activity)[0].changes
+    assert change == FieldChange("certificate", "Certificate", "attached", "replaced")
+
+
 def test_it_serialises_an_entry_to_json_ready_values(coder):
     activity = ActivityFactory(user=coder, title="<b>Coding</b>")
     data = activity_history(activity)[0].as_json()

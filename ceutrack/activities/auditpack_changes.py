@@ -15,6 +15,7 @@ from ceutrack.activities.history import (
     CycleRef,
     HistoryEntry,
     activity_history_began_of,
+    changes_of_body_dates,
     changes_of_counted,
 )
 from ceutrack.activities.history_sources import show_date
@@ -22,12 +23,16 @@ from ceutrack.activities.history_sources import show_date
 AFTER_END = "AFTER CYCLE END"
 
 
-def _what(entry: HistoryEntry) -> str:
+def _what(entry: HistoryEntry, *, named: bool = False) -> str:
+    prefix = f"{entry.record_kind_label} ({entry.record_label}) " if named else ""
     if entry.action == Action.CHANGED:
         if not entry.changes:
-            return "saved, nothing changed" if entry.earlier_recorded else "changed"
-        return "changed " + "; ".join(f"{c.label}: {c.old} -> {c.new}" for c in entry.changes)
-    return entry.action.value
+            done = "saved, nothing changed" if entry.earlier_recorded else "changed"
+            return prefix + done
+        return (
+            prefix + "changed " + "; ".join(f"{c.label}: {c.old} -> {c.new}" for c in entry.changes)
+        )
+    return prefix + entry.action.value
 
 
 def write_changes_section(
@@ -37,14 +42,16 @@ def write_changes_section(
     id to its number in the pack, `text` makes a string printable in the PDF's font."""
     cycle = CycleRef(contents.body, contents.cycle.end)
     entries = changes_of_counted(contents.user, activity_ids=list(numbers), cycle=cycle)
+    dates = changes_of_body_dates(contents.user, cycle=cycle)
     zone = contents.user.zone
     pdf.ln(4)
     pdf.set_font(style="B", size=12)
     pdf.cell(0, 8, "Changes to these entries", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(style="", size=9)
-    late = sum(1 for e in entries if e.flagged)
+    late = sum(1 for e in (*entries, *dates) if e.flagged)
     intro = (
-        f"Every recorded change to the activities above, oldest first, in {zone.key} time. "
+        f"Every recorded change to the activities above, then to the {cycle.body} credentials "
+        f"and official cycle dates that set the cycles, oldest first, in {zone.key} time. "
         f"{late} change{'' if late == 1 else 's'} came after the cycle ended on "
         f"{show_date(cycle.end)} and {'is' if late == 1 else 'are'} marked {AFTER_END}."
     )
@@ -56,23 +63,29 @@ def write_changes_section(
             "; entries logged before then start from their values on that day."
         )
         pdf.multi_cell(0, 5, text(note), new_x="LMARGIN", new_y="NEXT")
-    if not entries:
+    if not entries and not dates:
         pdf.cell(0, 6, "No changes recorded.", new_x="LMARGIN", new_y="NEXT")
-        return entries
+        return [*entries, *dates]
     with pdf.table(col_widths=(8, 30, 34, 96, 22), text_align="LEFT", line_height=5) as table:
         table.row(["#", "When", "By", "What", "Flag"])
         for entry in entries:
-            local = timezone.localtime(entry.at, zone)
-            table.row(
-                [
-                    str(numbers.get(entry.record_id, "")),
-                    f"{local:%Y-%m-%d %H:%M}",
-                    text(entry.by),
-                    text(_what(entry)),
-                    AFTER_END if entry.flagged else "",
-                ]
-            )
-    return entries
+            table.row(_row(entry, str(numbers.get(entry.record_id, "")), zone, text))
+        for entry in dates:
+            table.row(_row(entry, "", zone, text, named=True))
+    return [*entries, *dates]
+
+
+def _row(
+    entry: HistoryEntry, number: str, zone: Any, text: Callable[[str], str], *, named: bool = False
+) -> list[str]:
+    local = timezone.localtime(entry.at, zone)
+    return [
+        number,
+        f"{local:%Y-%m-%d %H:%M}",
+        text(entry.by),
+        text(_what(entry, named=named)),
+        AFTER_END if entry.flagged else "",
+    ]
 
 
 def pack_numbers(packed: Iterable[Any]) -> dict[int, int]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -26,7 +26,9 @@ from ceutrack.accounts.models import User
 from ceutrack.activities.history_sources import (
     ACTIVITY,
     BLANK,
+    CREDENTIAL,
     LOOKUPS,
+    OFFICIAL_CYCLE,
     Lookups,
     RecordKind,
     Source,
@@ -371,6 +373,25 @@ def changes_of_counted(
     flagged when it came after that cycle had ended; people are named (for the audit pack)."""
     viewing = Viewing(owner=owner, viewer=None, counts_in={pk: [cycle] for pk in activity_ids})
     entries = _entries_of_records(Scope(ACTIVITY, Q(user_id=owner.pk)), activity_ids, viewing)
+    return sorted(entries, key=lambda e: (e.at, e.id))
+
+
+def changes_of_body_dates(owner: User, *, cycle: CycleRef) -> list[HistoryEntry]:
+    """Every recorded change of the body's official cycle dates and of the person's
+    credentials of that body (they set the cycles), oldest first, each flagged when it came
+    after the cycle had ended (for the audit pack)."""
+    viewing = Viewing(owner=owner, viewer=None)
+    scopes = (
+        Scope(OFFICIAL_CYCLE, Q(user_id=owner.pk, body=cycle.body)),
+        Scope(CREDENTIAL, Q(user_id=owner.pk, credential_type__body=cycle.body)),
+    )
+    entries = []
+    for scope in scopes:
+        record_ids = scope.source.history().filter(scope.rows).values_list("id", flat=True)
+        for entry in _entries_of_records(scope, set(record_ids), viewing):
+            changed_on = timezone.localtime(entry.at, owner.zone).date()
+            late = changed_after_cycle(cycle_end=cycle.end, changed_on=changed_on)
+            entries.append(replace(entry, after_cycle_end=(cycle,) if late else ()))
     return sorted(entries, key=lambda e: (e.at, e.id))
 
 

@@ -81,15 +81,41 @@ def test_it_lists_only_the_entries_counted_in_the_cycle(client, owner, time_mach
     section = text[text.index("Changes to these entries") :]
     assert "Counted course" in text
     assert "Older cycle course" not in text
-    assert section.count("created") == 1
+    created = [line for line in section.splitlines() if line.endswith("not recorded created")]
+    assert len(created) == 1  # the counted activity's creation, not the older one's
 
 
 def test_it_says_when_history_began_for_entries_logged_before(client, owner, time_machine):
     _at(time_machine, 2025, 4, 1, 12)
     activity = ActivityFactory(user=owner, completed_on=date(2025, 3, 15))
     activity.history.update(history_change_reason=BASELINE_REASON)
+    owner.credentials.get().history.update(history_change_reason=BASELINE_REASON)
 
     text = _summary_text(client, owner)
 
     assert "Changes have been recorded since Apr 1, 2025" in text
     assert "No changes recorded." in text
+
+
+def test_it_marks_official_cycle_dates_changed_after_the_cycle_had_ended(
+    client, owner, time_machine
+):
+    from tests.factories import OfficialCycleFactory
+
+    _at(time_machine, 2025, 4, 1, 12)
+    ActivityFactory(user=owner, completed_on=date(2025, 3, 15))
+    cycle = OfficialCycleFactory(user=owner, start=date(2025, 2, 1), end=date(2027, 1, 31))
+    OfficialCycleFactory(user=owner, body="AHIMA", start=date(2025, 2, 1), end=date(2027, 1, 31))
+    _at(time_machine, 2027, 2, 3, 12)
+    cycle.required = 30
+    cycle._history_user = owner
+    cycle.save()
+
+    text = _summary_text(client, owner)
+
+    section = text[text.index("Changes to these entries") :]
+    assert "1 change came after the cycle ended" in section
+    assert "Official cycle dates (AAPC cycle Feb 1, 2025 to Jan 31, 2027) changed" in section
+    assert "Required units: — -> 30" in section or "Required units: - -> 30" in section
+    assert "AHIMA cycle" not in section
+    assert "Credential (CPC) created" in section

@@ -117,10 +117,12 @@ class Source:
 
     @property
     def history_model(self) -> type[models.Model]:
+        # HistoricalRecords adds `history` (and the historical model) when the class is built;
+        # the stubs cannot see it.
         return self.model.history.model  # type: ignore[attr-defined]
 
     def history(self) -> QuerySet[Any]:
-        return self.history_model.objects.all()  # type: ignore[attr-defined]
+        return self.history_model._default_manager.all()
 
 
 ACTIVITY = Source(

@@ -35,6 +35,7 @@ from ceutrack.activities.history_sources import (
 )
 from ceutrack.activities.models import Activity
 from ceutrack.credentials.evaluation import activity_allocations, evaluate_person
+from ceutrack.rules import Evaluation
 from ceutrack.rules.changes import changed_after_cycle
 
 # The change reason of the record each existing row got when history was switched on (see the
@@ -64,7 +65,7 @@ class FieldChange:
 
 @dataclass(frozen=True)
 class CycleRef:
-    """A cycle an activity counts in: its body and last day."""
+    """A cycle, by its body and last day: one an activity counts in, or an audit pack's."""
 
     body: str
     end: date
@@ -163,7 +164,7 @@ class Viewing:
         return user.display_name, False
 
 
-def cycles_of(evaluation: Any) -> dict[int, list[CycleRef]]:
+def cycles_of(evaluation: Evaluation) -> dict[int, list[CycleRef]]:
     """Activity id -> the cycles it counts in, from an evaluation's allocations."""
     found: dict[int, list[CycleRef]] = {}
     for activity_id, allocations in activity_allocations(evaluation).items():

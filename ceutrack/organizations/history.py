@@ -3,12 +3,20 @@ what a manager's drill-down shows (ceutrack.activities.history does the work).""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from ceutrack.accounts.models import User
-from ceutrack.activities.history import HistoryPage, Scope, Viewing, cycles_of, history_page
+from ceutrack.activities.history import (
+    CycleRef,
+    HistoryPage,
+    Scope,
+    Viewing,
+    cycles_of,
+    history_page,
+)
 from ceutrack.activities.history_sources import (
     LOOKUPS,
     RECORD_SOURCES,
@@ -19,6 +27,7 @@ from ceutrack.activities.history_sources import (
 )
 from ceutrack.organizations import access
 from ceutrack.organizations.models import Membership, Organization, Role, Team
+from ceutrack.rules import Evaluation
 
 
 def _team_names(ids: set[int]) -> dict[int, str]:
@@ -64,7 +73,9 @@ def own_scopes(owner: User, kinds: frozenset[str] | None = None) -> list[Scope]:
     ]
 
 
-def own_viewing(owner: User, *, counts_in: Any = None) -> Viewing:
+def own_viewing(
+    owner: User, *, counts_in: Mapping[int, Sequence[CycleRef]] | None = None
+) -> Viewing:
     return Viewing(
         owner=owner,
         viewer=owner,
@@ -91,7 +102,9 @@ def member_scopes(member: Membership) -> list[Scope]:
     return scopes
 
 
-def member_viewing(member: Membership, *, viewer: User, counts_in: Any = None) -> Viewing:
+def member_viewing(
+    member: Membership, *, viewer: User, counts_in: Mapping[int, Sequence[CycleRef]] | None = None
+) -> Viewing:
     return Viewing(
         owner=member.user,
         viewer=viewer,
@@ -108,7 +121,7 @@ def forget_person(user_id: int) -> None:
 
 
 def member_history_page(
-    member: Membership, *, viewer: User, evaluation: Any, number: Any, per_page: int
+    member: Membership, *, viewer: User, evaluation: Evaluation, number: Any, per_page: int
 ) -> HistoryPage:
     """A page of a consented member's changes as the organization's managers may see them."""
     viewing = member_viewing(member, viewer=viewer, counts_in=cycles_of(evaluation))

@@ -87,6 +87,21 @@ def test_the_timeline_shows_what_changed_with_user_text_escaped(client, coder):
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
 
 
+def test_the_timeline_marks_a_change_made_after_the_cycle_had_ended(client, coder, time_machine):
+    OfficialCycleFactory(user=coder, start=date(2025, 2, 1), end=date(2027, 1, 31))
+    CredentialFactory(user=coder, earned_on=date(2023, 1, 10))
+    activity = ActivityFactory(user=coder, completed_on=date(2025, 3, 15))
+    time_machine.move_to(datetime(2027, 2, 2, 12, tzinfo=UTC), tick=False)
+    activity.units = 3
+    activity.save()
+    client.force_login(coder)
+
+    page = client.get(reverse("timeline")).content.decode()
+
+    assert page.count('data-testid="after-cycle-end"') == 1
+    assert "Changed after the AAPC cycle ending Jan 31, 2027 had ended" in page
+
+
 def test_the_timeline_filters_by_kind_of_record(client, coder):
     ActivityFactory(user=coder)
     CredentialFactory(user=coder)

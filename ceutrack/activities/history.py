@@ -142,6 +142,13 @@ class Scope:
     source: Source
     rows: Q
     hidden: frozenset[str] = frozenset()
+    # Only changes from this moment on are listed; a change's earlier values still come from
+    # the rows before it (the record as it stood then), so the first change shows a diff.
+    since: datetime | None = None
+
+    def listed(self) -> QuerySet[Any]:
+        rows = self.source.history().filter(self.rows)
+        return rows if self.since is None else rows.filter(history_date__gte=self.since)
 
 
 @dataclass
@@ -300,8 +307,9 @@ def entries_for(
         ids = wanted.get(scope.source.kind)
         if not ids:
             continue
-        record_ids = scope.source.history().filter(history_id__in=ids).values_list("id", flat=True)
-        by_record = _history_rows(scope, record_ids)
+        listed = set(scope.listed().filter(history_id__in=ids).values_list("history_id", "id"))
+        ids = {history_id for history_id, _ in listed}
+        by_record = _history_rows(scope, {record_id for _, record_id in listed})
         lookups = _lookups_for(viewing, scope, by_record.values())
         for rows in by_record.values():
             for row, entry in _entries_of_record(scope, rows, viewing, lookups):
@@ -314,8 +322,7 @@ def history_index(scopes: Sequence[Scope]) -> QuerySet[Any]:
     """(kind, history id, when) of every change in the scopes, newest first, as one query a
     Paginator can count and slice. The "history began" records are not changes."""
     parts = [
-        scope.source.history()
-        .filter(scope.rows)
+        scope.listed()
         .exclude(history_type="+", history_change_reason=BASELINE_REASON)
         .order_by()
         .annotate(record_kind=Value(str(scope.source.kind), output_field=models.CharField()))

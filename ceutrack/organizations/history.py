@@ -93,12 +93,13 @@ def member_scopes(member: Membership) -> list[Scope]:
     scopes = [
         Scope(
             source,
-            Q(user_id=member.user_id, history_date__gte=since),
+            Q(user_id=member.user_id),
             hidden if source.kind == RecordKind.ACTIVITY else frozenset(),
+            since=since,
         )
         for source in RECORD_SOURCES
     ]
-    scopes.append(Scope(MEMBERSHIP, Q(id=member.pk, history_date__gte=since)))
+    scopes.append(Scope(MEMBERSHIP, Q(id=member.pk), since=since))
     return scopes
 
 

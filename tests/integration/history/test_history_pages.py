@@ -259,6 +259,28 @@ def test_the_drill_down_shows_changes_made_since_the_member_began_sharing(
         assert "still private" not in page
 
 
+def test_the_drill_down_shows_a_later_change_to_an_older_entry_from_what_it_was(
+    client, manager, member, time_machine
+):
+    later(time_machine, 5)
+    older = member.user.activities.get(title="Private before sharing")
+    older.units = 4
+    older.save()
+    client.force_login(manager.user)
+
+    response = client.get(
+        reverse("organizations:member_changes", args=[manager.organization.slug, member.pk])
+    )
+
+    changed = response.context["changes"].entries[0]
+    assert (changed.summary, changed.record_label) == ("Activity changed", "Private before sharing")
+    assert [(c.label, c.old, c.new) for c in changed.changes] == [("CEUs", "1.5", "4")]
+    activity_entries = [
+        e for e in response.context["changes"].entries if e.record_kind == "activity"
+    ]
+    assert [e.action for e in activity_entries] == ["changed"]  # its creation came before
+
+
 def test_the_drill_down_shows_only_this_organizations_membership(client, manager, member):
     other = MembershipFactory(user=member.user)
     services.withdraw_consent(other)

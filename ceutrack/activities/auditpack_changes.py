@@ -36,13 +36,17 @@ def _what(entry: HistoryEntry, *, named: bool = False) -> str:
 
 
 def write_changes_section(
-    pdf: FPDF, contents: Any, numbers: dict[int, int], *, text: Callable[[str], str]
+    pdf: FPDF, contents: Any, numbers: dict[int | None, int], *, text: Callable[[str], str]
 ) -> list[HistoryEntry]:
     """Add the section to `pdf` (after the pack's other sections); `numbers` maps an activity's
     id to its number in the pack, `text` makes a string printable in the PDF's font."""
     cycle = CycleRef(contents.body, contents.cycle.end)
-    entries = changes_of_counted(contents.user, activity_ids=list(numbers), cycle=cycle)
-    dates = changes_of_body_dates(contents.user, cycle=cycle)
+    entries, dates, began = [], [], None
+    if contents.user.pk is not None:  # a person never saved (a preview) has no history
+        ids = [pk for pk in numbers if pk is not None]
+        entries = changes_of_counted(contents.user, activity_ids=ids, cycle=cycle)
+        dates = changes_of_body_dates(contents.user, cycle=cycle)
+        began = activity_history_began_of(contents.user, ids)
     zone = contents.user.zone
     pdf.ln(4)
     pdf.set_font(style="B", size=12)
@@ -56,7 +60,6 @@ def write_changes_section(
         f"{show_date(cycle.end)} and {'is' if late == 1 else 'are'} marked {AFTER_END}."
     )
     pdf.multi_cell(0, 5, text(intro), new_x="LMARGIN", new_y="NEXT")
-    began = activity_history_began_of(contents.user, list(numbers))
     if began is not None:
         note = (
             f"Changes have been recorded since {show_date(timezone.localtime(began, zone).date())}"
@@ -88,6 +91,6 @@ def _row(
     ]
 
 
-def pack_numbers(packed: Iterable[Any]) -> dict[int, int]:
+def pack_numbers(packed: Iterable[Any]) -> dict[int | None, int]:
     """Activity id -> its number in the pack, from auditpack.PackedActivity items."""
     return {item.activity.pk: item.number for item in packed}

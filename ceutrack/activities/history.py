@@ -89,6 +89,8 @@ class HistoryEntry:
     after_cycle_end: tuple[CycleRef, ...] = ()
     # False when the record's values before this change were not kept (it predates history).
     earlier_recorded: bool = True
+    # True when fields this viewer may not see changed too (a manager and a person's notes).
+    withheld_changes: bool = False
 
     @property
     def record_kind_label(self) -> str:
@@ -128,6 +130,7 @@ class HistoryEntry:
                 {"body": c.body, "cycle_end": c.end.isoformat()} for c in self.after_cycle_end
             ],
             "earlier_recorded": self.earlier_recorded,
+            "withheld_changes": self.withheld_changes,
         }
 
 
@@ -229,10 +232,15 @@ def _entries_of_record(
             continue
         action = ACTION_TYPES[row.history_type]
         by, by_you = viewing.who(row.history_user)
+        withheld = False
         if action == Action.CHANGED:
             changes = _changes(scope.source, row, previous, lookups, scope.hidden)
             if previous is None:
                 changes = ()  # the values before this change were never recorded
+            else:
+                withheld = any(
+                    getattr(row, name) != getattr(previous, name) for name in scope.hidden
+                )
         elif action == Action.CREATED:
             changes = _changes(scope.source, row, None, lookups, scope.hidden)
         else:
@@ -251,6 +259,7 @@ def _entries_of_record(
                 changes=changes,
                 after_cycle_end=_late(viewing, scope.source, row, row.history_date),
                 earlier_recorded=action != Action.CHANGED or previous is not None,
+                withheld_changes=withheld,
             ),
         )
         previous = row

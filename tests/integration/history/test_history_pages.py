@@ -254,9 +254,11 @@ def test_the_drill_down_shows_changes_made_since_the_member_began_sharing(
         assert "Private before sharing" not in labels
         assert labels[:2] == ["Shared course", "Shared course"]
         assert [c.label for c in shown[0].changes] == ["CEUs"]  # never the notes
+        assert shown[0].withheld_changes
         page = response.content.decode()
         assert "my own notes" not in page
         assert "still private" not in page
+        assert "Details not shared with you changed too." in page
 
 
 def test_the_drill_down_shows_a_later_change_to_an_older_entry_from_what_it_was(

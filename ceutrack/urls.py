@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from ceutrack import views
+from ceutrack import timeline, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("changes/", timeline.timeline, name="timeline"),
     path("credentials/", include("ceutrack.credentials.urls")),
     path("activities/", include("ceutrack.activities.urls")),
     path("organizations/", include("ceutrack.organizations.urls")),

@@ -29,6 +29,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ceutrack.accounts.models import User
+from ceutrack.activities.auditpack_changes import pack_numbers, write_changes_section
 from ceutrack.activities.certificates import content_type_of, reading_of, remove_after_commit
 from ceutrack.activities.models import Activity, AuditPack, CertificateReading
 from ceutrack.activities.pdffonts import SANS, UnicodePDF
@@ -328,6 +329,7 @@ def summary_pdf(contents: PackContents, packed: list[PackedActivity]) -> bytes:
         pdf.multi_cell(
             0, 6, _latin1(f"- {line}" if problems else line), new_x="LMARGIN", new_y="NEXT"
         )
+    write_changes_section(pdf, contents, pack_numbers(packed), text=_latin1)
     return bytes(pdf.output())
 
 

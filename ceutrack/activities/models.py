@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.functional import LazyObject
+from simple_history.models import HistoricalRecords
 
 
 class PrivateStorage(LazyObject):
@@ -68,6 +69,10 @@ class Activity(models.Model):
     certificate_type = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Who changed what and when (ceutrack.activities.history). The certificate is kept as its
+    # stored name only, never the file; updated_at repeats history_date.
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-completed_on", "-id"]

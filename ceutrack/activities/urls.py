@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.activity_edit, name="edit"),
     path("<int:pk>/delete/", views.activity_delete, name="delete"),
     path("<int:pk>/certificate/", views.certificate, name="certificate"),
+    path("<int:pk>/changes/", views.activity_changes, name="changes"),
     path("history/<slug:body>/", dashboard_views.history, name="history"),
     # Records that travel (records_views.py)
     path("records/", records_views.records, name="records"),

@@ -23,6 +23,7 @@ from ceutrack.activities.certificates import (
     serve_certificate,
 )
 from ceutrack.activities.forms import ActivityFilterForm, ActivityForm
+from ceutrack.activities.history import activity_history, activity_history_began
 from ceutrack.activities.listing import describe_rows, filter_activities
 from ceutrack.activities.models import Activity
 from ceutrack.credentials.evaluation import evaluate_person, load_catalog
@@ -121,3 +122,15 @@ def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def certificate(request: HttpRequest, pk: int) -> FileResponse:
     return serve_certificate(get_activity_for_user(request.user, pk))
+
+
+@login_required
+@require_GET
+def activity_changes(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_activity_for_user(request.user, pk)
+    context = {
+        "activity": activity,
+        "entries": activity_history(activity, viewer=request.user),
+        "history_began": activity_history_began(activity),
+    }
+    return render(request, "activities/activity_changes.html", context)

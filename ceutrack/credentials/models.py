@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -185,6 +186,7 @@ class Credential(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CredentialQuerySet.as_manager()
+    history = HistoricalRecords()  # who changed what and when (activities/history.py)
 
     class Meta:
         ordering = ["earned_on", "id"]
@@ -221,6 +223,7 @@ class OfficialCycle(models.Model):
     )
 
     objects = OfficialCycleQuerySet.as_manager()
+    history = HistoricalRecords()  # who changed what and when (activities/history.py)
 
     class Meta:
         ordering = ["body", "start"]

@@ -5,10 +5,13 @@ they hold a role now, and who have consented and not withdrawn. Any other combin
 404, never a 403, so nobody learns which organizations or people exist.
 """
 
+from datetime import datetime
+
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from ceutrack.accounts.models import User
 from ceutrack.activities.models import Activity
@@ -63,6 +66,17 @@ def get_visible_activity(member: Membership, activity_id: int) -> Activity:
     if activity is None:
         raise Http404
     return activity
+
+
+# The drill-down shows a member's activities without their private notes; so does their history.
+MANAGER_HIDDEN_ACTIVITY_FIELDS = frozenset({"notes"})
+
+
+def history_visible_since(member: Membership) -> datetime:
+    """A manager sees the changes a member made to their records while sharing them with the
+    organization: from the current consent on. Earlier changes (and records deleted before)
+    stay the person's own."""
+    return member.consent_given_at or timezone.now()
 
 
 def get_manageable_membership(organization: Organization, membership_id: int) -> Membership:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from ceutrack.accounts.models import User
 from ceutrack.activities.models import Activity, Kind
 from ceutrack.credentials.models import Credential, CredentialType, OfficialCycle
-from ceutrack.organizations import summaries
+from ceutrack.organizations import history, summaries
 from ceutrack.organizations.models import Membership, Organization, Role, Team
 
 DEMO_SLUG = "riverside-health-coding"
@@ -117,6 +117,7 @@ def apply_recipe(user: User, recipe_name: str, *, today: date) -> None:
     Activity.objects.filter(user=user).delete()
     Credential.objects.filter(user=user).delete()
     OfficialCycle.objects.filter(user=user).delete()
+    history.forget_person(user.pk)  # a reseed is a fresh start, not a change to show
     OfficialCycle.objects.bulk_create(
         OfficialCycle(
             user=user,

@@ -9,6 +9,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from ceutrack.credentials.presentation import NO_CREDENTIALS, STATUS_LABELS
 
@@ -106,6 +107,7 @@ class Membership(models.Model):
     removed = models.BooleanField(default=False, help_text="Ended by the organization.")
 
     objects = MembershipQuerySet.as_manager()
+    history = HistoricalRecords()  # who changed what and when (organizations/history.py)
 
     class Meta:
         ordering = ["organization__name", "user__email"]

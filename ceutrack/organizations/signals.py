@@ -16,7 +16,7 @@ from ceutrack.credentials.models import (
     CredentialType,
     OfficialCycle,
 )
-from ceutrack.organizations import summaries
+from ceutrack.organizations import history, summaries
 
 PERSON_INPUTS = (Credential, Activity, OfficialCycle, ApprenticeEvidence)
 # User fields the engine reads (membership month) or that move the person's "today".
@@ -48,3 +48,9 @@ def _user_changed(
 @receiver(post_save, sender=BodyRule, dispatch_uid="summary-rule-save")
 def _catalog_changed(sender: type, **kwargs: Any) -> None:
     summaries.mark_all_stale()
+
+
+@receiver(post_delete, sender=User, dispatch_uid="history-forget-person")
+def _person_removed(sender: type, instance: User, **kwargs: Any) -> None:
+    # After the cascade: the person's records (and their deletion records) go with them.
+    history.forget_person(instance.pk)

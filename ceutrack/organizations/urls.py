@@ -20,6 +20,11 @@ urlpatterns = [
         name="member_certificate",
     ),
     path("<slug:slug>/staff/<int:membership_id>/nudge/", views.member_nudge, name="member_nudge"),
+    path(
+        "<slug:slug>/staff/<int:membership_id>/changes/",
+        views.member_changes,
+        name="member_changes",
+    ),
     path("<slug:slug>/people/", views.people, name="people"),
     path("<slug:slug>/people/<int:membership_id>/team/", views.member_team, name="member_team"),
     path(

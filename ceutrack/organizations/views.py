@@ -30,6 +30,7 @@ from ceutrack.organizations.forms import (
     OrganizationForm,
     TeamForm,
 )
+from ceutrack.organizations.history import member_history_page
 from ceutrack.organizations.models import (
     VIEW_ROLES,
     Invitation,
@@ -53,6 +54,7 @@ from ceutrack.organizations.staff_list import (
 )
 
 PAGE_SIZE = 50
+RECENT_CHANGES = 5  # on a member's drill-down; the rest on their changes page
 
 
 def _posted(request: HttpRequest) -> object:
@@ -222,6 +224,9 @@ def member_detail(request: HttpRequest, slug: str, membership_id: int) -> HttpRe
         "activity_rows": describe_rows(activities.object_list, evaluation, catalog=catalog),
         "next_nudge_at": services.next_nudge_at(member),
         "nudge_form": NudgeForm(),
+        "changes": member_history_page(
+            member, viewer=request.user, evaluation=evaluation, number=1, per_page=RECENT_CHANGES
+        ),
     }
     return render(request, "organizations/member_detail.html", context)
 
@@ -231,6 +236,29 @@ def _not_shared(request: HttpRequest, organization: Organization) -> HttpRespons
     sharing, left, or never was staff, so it tells no more than that sharing may have ended."""
     context = {"organization": organization}
     return render(request, "organizations/member_not_shared.html", context, status=404)
+
+
+@login_required
+@require_GET
+def member_changes(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+    organization, membership = access.get_organization(request.user, slug)
+    member = access.get_visible_member(organization, membership_id)
+    changes = member_history_page(
+        member,
+        viewer=request.user,
+        evaluation=evaluate_person(member.user),
+        number=request.GET.get("page"),
+        per_page=PAGE_SIZE,
+    )
+    context = {
+        "organization": organization,
+        "membership": membership,
+        "member": member,
+        "person": member.user,
+        "changes": changes,
+        "since": access.history_visible_since(member),
+    }
+    return render(request, "organizations/member_changes.html", context)
 
 
 @login_required

@@ -124,6 +124,8 @@ def test_every_page_has_no_serious_or_critical_accessibility_violation(
     credential = Credential.objects.filter(user=coder).first()
     cycle = OfficialCycle.objects.filter(user=coder).first()
     activity = Activity.objects.filter(user=coder).first()
+    activity.title = f"{activity.title} (corrected)"
+    activity.save()  # a change for the history pages to show
     for path, label in [
         ("/", "dashboard with data"),
         ("/credentials/", "credentials list"),
@@ -136,6 +138,8 @@ def test_every_page_has_no_serious_or_critical_accessibility_violation(
         ("/activities/add/", "activity add"),
         (f"/activities/{activity.pk}/edit/", "activity edit"),
         (f"/activities/{activity.pk}/delete/", "activity delete confirm"),
+        (f"/activities/{activity.pk}/changes/", "activity changes"),
+        ("/changes/", "history of changes"),
         ("/activities/history/aapc/", "history"),
         ("/activities/records/", "records"),
         ("/activities/records/import/", "CSV import"),
@@ -177,6 +181,7 @@ def test_every_page_has_no_serious_or_critical_accessibility_violation(
         (f"/organizations/{slug}/people/", "organization people"),
         (f"/organizations/{slug}/invitations/", "organization invitations"),
         (f"/organizations/{slug}/staff/{member.pk}/", "member drill-down"),
+        (f"/organizations/{slug}/staff/{member.pk}/changes/", "member changes"),
     ]:
         audit.visit(morgan, path, label)
 

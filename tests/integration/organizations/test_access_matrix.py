@@ -92,6 +92,17 @@ CASES = {
         only(VIEWERS),
     ),
     "nudge": ("post", lambda w: staff_url("member_nudge", w), only(VIEWERS)),
+    "member_changes": ("get", lambda w: staff_url("member_changes", w), only(VIEWERS)),
+    "withdrawn_changes": (
+        "get",
+        lambda w: staff_url("member_changes", w, "withdrawn"),
+        only(set()),
+    ),
+    "manager_changes_as_staff": (
+        "get",
+        lambda w: staff_url("member_changes", w, "manager"),
+        only(set()),
+    ),
     "people": (
         "get",
         lambda w: reverse("organizations:people", args=["riverside"]),
@@ -172,6 +183,7 @@ def test_every_organization_url_is_in_the_matrix():
         "member_detail",
         "member_certificate",
         "member_nudge",
+        "member_changes",
         "people",
         "member_team",
         "member_remove",

@@ -138,6 +138,7 @@ def test_it_serves_the_organization_pages_without_inline_code(signed_in, world):
         reverse("organizations:create"),
         reverse("organizations:dashboard", args=[org.slug]),
         reverse("organizations:member_detail", args=[org.slug, staff.pk]),
+        reverse("organizations:member_changes", args=[org.slug, staff.pk]),
         reverse("organizations:people", args=[org.slug]),
         reverse("organizations:invitations", args=[org.slug]),
     ]

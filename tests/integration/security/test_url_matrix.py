@@ -51,6 +51,8 @@ ACCESS: dict[str, Access] = {
     "home": Access(PUBLIC),
     "healthz": Access(PUBLIC),
     "favicon": Access(PUBLIC),
+    # The signed-in person's own changes only: nobody else's history is addressable.
+    "timeline": Access(LOGIN),
     # --- credentials
     "credentials:list": Access(LOGIN),
     "credentials:add": Access(LOGIN),
@@ -67,6 +69,7 @@ ACCESS: dict[str, Access] = {
     "activities:edit": Access(OWNER, lambda w: [w.activity.pk]),
     "activities:delete": Access(OWNER, lambda w: [w.activity.pk]),
     "activities:certificate": Access(OWNER, lambda w: [w.activity.pk]),
+    "activities:changes": Access(OWNER, lambda w: [w.activity.pk]),
     "activities:history": Access(LOGIN, lambda w: ["aapc"]),
     "activities:records": Access(LOGIN),
     # Builds the signed-in person's own pack: nobody else's data is addressable.
@@ -96,6 +99,7 @@ ACCESS: dict[str, Access] = {
     "organizations:member_detail": Access(ORG),
     "organizations:member_certificate": Access(ORG),
     "organizations:member_nudge": Access(ORG),
+    "organizations:member_changes": Access(ORG),
     "organizations:people": Access(ORG),
     "organizations:member_team": Access(ORG),
     "organizations:member_remove": Access(ORG),

@@ -65,7 +65,7 @@ def random_person(rng: random.Random, codes: list[str]):
     start = date(2019, 1, 1) + timedelta(days=rng.randint(0, 1500))
     for code in rng.sample(codes, rng.randint(1, 3)):
         held = {c.credential_type.code for c in user.credentials.all()}
-        if code.endswith("-A") and code[:-2] in held or f"{code}-A" in held:
+        if (code.endswith("-A") and code[:-2] in held) or f"{code}-A" in held:
             continue
         CredentialFactory(
             user=user,

@@ -11,6 +11,7 @@ row (conditional UPDATE, so a redelivered task never builds twice) and records p
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 import tempfile
@@ -34,6 +35,7 @@ from ceutrack.activities.certificates import content_type_of, remove_after_commi
 from ceutrack.activities.models import Activity, AuditPack
 from ceutrack.activities.prefill import mismatches, parse_certificate, pdf_text
 from ceutrack.activities.presenters import STATUS_LABELS, format_units
+from ceutrack.api.verification import verification_qr
 from ceutrack.credentials.evaluation import evaluate_person
 from ceutrack.rules import AAPC, BodyResult, CycleResult, Evaluation
 
@@ -216,6 +218,9 @@ def summary_pdf(contents: PackContents, packed: list[PackedActivity]) -> bytes:
     )
     for line in lines:
         pdf.multi_cell(0, 6, _latin1(line), new_x="LMARGIN", new_y="NEXT")
+    if (verification := verification_qr(user)) is not None:  # the person's verification link
+        pdf.image(io.BytesIO(verification[1]), w=28)
+        pdf.multi_cell(0, 5, _latin1(f"Current standing: {verification[0]}"), new_x="LMARGIN")
 
     pdf.ln(4)
     pdf.set_font("Helvetica", "B", 12)

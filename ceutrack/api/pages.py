@@ -1,11 +1,9 @@
 """Pages for personal access tokens (on the profile page) and verification links, and the
 public verification page itself: no login, noindex, rate-limited, 404 once revoked or expired."""
 
-import io
 from dataclasses import dataclass
 from datetime import date
 
-import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,6 +28,7 @@ from ceutrack.api.tokens import (
     revoke_link,
     revoke_token,
 )
+from ceutrack.api.verification import qr_data_uri
 from ceutrack.credentials.evaluation import evaluate_person
 from ceutrack.credentials.models import Credential
 
@@ -42,17 +41,6 @@ def get_token_for_user(user: User, pk: int) -> ApiToken:
 
 def get_link_for_user(user: User, pk: int) -> VerificationLink:
     return get_object_or_404(VerificationLink, pk=pk, user=user)
-
-
-def qr_data_uri(url: str) -> str:
-    """An SVG QR code of `url` as a data: URI (allowed by the CSP's img-src)."""
-    return str(segno.make(url, error="m").svg_data_uri(scale=4, border=2))
-
-
-def qr_png(url: str) -> bytes:
-    buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="png", scale=6, border=2)
-    return buffer.getvalue()
 
 
 # ------------------------------------------------------------------ personal access tokens

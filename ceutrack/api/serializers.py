@@ -67,7 +67,7 @@ class OfficialCycleInputSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
     required = serializers.DecimalField(
-        max_digits=5, decimal_places=1, required=False, allow_null=True
+        max_digits=None, decimal_places=None, required=False, allow_null=True
     )
 
 
@@ -124,10 +124,13 @@ class ActivitySerializer(serializers.ModelSerializer):
 
 
 class ActivityInputSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
-    provider = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    # Types only: the rules (required, lengths, unit steps) are the page form's, with its words.
+    title = serializers.CharField(allow_blank=True)
+    provider = serializers.CharField(required=False, allow_blank=True)
     completed_on = serializers.DateField()
-    units = serializers.DecimalField(max_digits=4, decimal_places=1, help_text="0.5 steps, <= 40.")
+    units = serializers.DecimalField(
+        max_digits=None, decimal_places=None, help_text="In 0.5 steps, more than 0, at most 40."
+    )
     kind = serializers.ChoiceField(choices=Kind.choices, required=False)
     aapc = serializers.BooleanField(required=False)
     aapc_index = serializers.CharField(required=False, allow_blank=True)

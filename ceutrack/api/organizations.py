@@ -138,10 +138,13 @@ def invitation_list(request: Request, slug: str) -> Response:
 
 
 def _invite(request: Request, organization: object, membership: Membership) -> Response:
-    data = {key: request.data.get(key) for key in ("emails", "role", "team")}
+    data = {key: request.data.get(key) for key in ("role", "team")}
     data = {k: v for k, v in data.items() if v is not None}
-    if isinstance(data.get("emails"), list):
-        data["emails"] = ",".join(str(e) for e in data["emails"])
+    # A JSON list, a repeated form field or one string of addresses.
+    emails = request.data.getlist("emails") if hasattr(request.data, "getlist") else None
+    emails = emails or request.data.get("emails")
+    if emails is not None:
+        data["emails"] = ",".join(map(str, emails)) if isinstance(emails, list) else emails
     data.setdefault("role", Role.MEMBER)
     form = InviteForm(
         data, organization=organization, can_grant_admin=membership.role == Role.OWNER

@@ -8,13 +8,15 @@ reason); each token has its own request budget (429 with Retry-After).
 from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
+from ceutrack.accounts.models import User
 from ceutrack.api.models import ApiToken
 from ceutrack.api.tokens import authenticate_token
 
@@ -81,3 +83,11 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
             "scheme": "bearer",
             "description": "A personal access token from your profile page (ceu_...).",
         }
+
+
+def signed_in(request: HttpRequest | Request) -> User:
+    """The caller, once IsAuthenticated (API) or login_required (pages) has let them in."""
+    user = request.user
+    if not isinstance(user, User):
+        raise NotAuthenticated
+    return user

@@ -4,6 +4,7 @@ messages, `non_field_errors` for the whole request) on a 400."""
 from typing import Any
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -20,7 +21,7 @@ class FormInvalid(exceptions.ValidationError):
 
 def form_errors(form: forms.BaseForm) -> dict[str, list[str]]:
     return {
-        (NON_FIELD if name == forms.forms.NON_FIELD_ERRORS else name): [str(m) for m in messages]
+        (NON_FIELD if name == NON_FIELD_ERRORS else name): [str(m) for m in messages]
         for name, messages in form.errors.items()
     }
 

@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ceutrack.api import serializers as s
+from ceutrack.api.authentication import signed_in
 from ceutrack.api.errors import FormInvalid
 from ceutrack.api.forms import VerificationLinkForm
 from ceutrack.api.models import VerificationLink
@@ -32,10 +33,10 @@ def link_list(request: Request) -> Response:
         form = VerificationLinkForm({k: v for k, v in data.items() if v is not None})
         if not form.is_valid():
             raise FormInvalid(form)
-        link = create_link(user=request.user, **form.cleaned_data)
+        link = create_link(user=signed_in(request), **form.cleaned_data)
         body = s.VerificationLinkSerializer(link, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)
-    links = VerificationLink.objects.filter(user=request.user)
+    links = VerificationLink.objects.filter(user=signed_in(request))
     return Response(
         s.VerificationLinkSerializer(links, many=True, context={"request": request}).data
     )
@@ -49,7 +50,7 @@ def link_list(request: Request) -> Response:
 )
 @api_view(["GET", "DELETE"])
 def link_detail(request: Request, pk: int) -> Response:
-    link = get_link_for_user(request.user, pk)
+    link = get_link_for_user(signed_in(request), pk)
     if request.method == "DELETE":
         revoke_link(link)
         return Response(status=status.HTTP_204_NO_CONTENT)

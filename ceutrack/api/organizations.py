@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ceutrack.api import serializers as s
+from ceutrack.api.authentication import signed_in
 from ceutrack.api.errors import FormInvalid
 from ceutrack.api.views import as_of
 from ceutrack.credentials.evaluation import evaluate_person
@@ -23,6 +24,7 @@ from ceutrack.organizations.models import (
     Invitation,
     InvitationStatus,
     Membership,
+    Organization,
     Role,
     SummaryStatus,
 )
@@ -43,7 +45,7 @@ class StaffPagination(PageNumberPagination):
 def organization_list(request: Request) -> Response:
     memberships = (
         Membership.objects.current()
-        .filter(user=request.user, role__in=VIEW_ROLES)
+        .filter(user=signed_in(request), role__in=VIEW_ROLES)
         .select_related("organization")
         .order_by("organization__name")
     )
@@ -76,7 +78,7 @@ COMPLIANCE_FILTERS = [
 )
 @api_view(["GET"])
 def compliance(request: Request, slug: str) -> Response:
-    organization, _ = access.get_organization(request.user, slug)
+    organization, _ = access.get_organization(signed_in(request), slug)
     staff, counts = staff_and_counts(organization)
     form = DashboardFilterForm(request.query_params or None, organization=organization)
     if form.is_bound and not form.is_valid():
@@ -100,7 +102,7 @@ def compliance(request: Request, slug: str) -> Response:
 )
 @api_view(["GET"])
 def member_evaluation(request: Request, slug: str, membership_id: int) -> Response:
-    organization, _ = access.get_organization(request.user, slug)
+    organization, _ = access.get_organization(signed_in(request), slug)
     member = access.get_visible_member(organization, membership_id)
     return Response(to_json(evaluate_person(member.user, today=as_of(request, member.user))))
 
@@ -119,7 +121,7 @@ def member_evaluation(request: Request, slug: str, membership_id: int) -> Respon
 )
 @api_view(["GET", "POST"])
 def invitation_list(request: Request, slug: str) -> Response:
-    organization, membership = access.get_organization(request.user, slug, manage=True)
+    organization, membership = access.get_organization(signed_in(request), slug, manage=True)
     if request.method == "POST":
         return _invite(request, organization, membership)
     listing = Invitation.objects.filter(organization=organization).select_related("team")
@@ -137,7 +139,7 @@ def invitation_list(request: Request, slug: str) -> Response:
     return paginator.get_paginated_response(s.InvitationSerializer(page, many=True).data)
 
 
-def _invite(request: Request, organization: object, membership: Membership) -> Response:
+def _invite(request: Request, organization: Organization, membership: Membership) -> Response:
     data = {key: request.data.get(key) for key in ("role", "team")}
     data = {k: v for k, v in data.items() if v is not None}
     # A JSON list, a repeated form field or one string of addresses.
@@ -152,19 +154,19 @@ def _invite(request: Request, organization: object, membership: Membership) -> R
     if not form.is_valid():
         raise FormInvalid(form)
     refusal = ratelimit.reserve_invitations(
-        organization_id=organization.pk,  # type: ignore[attr-defined]
-        inviter_id=request.user.pk,
+        organization_id=organization.pk,
+        inviter_id=signed_in(request).pk,
         count=len(form.cleaned_data["emails"]),
     )
     if refusal is not None:
         now = timezone.now()
         raise Throttled(wait=3600 - now.minute * 60 - now.second, detail=refusal)
     result = services.invite_people(
-        organization=organization,  # type: ignore[arg-type]
+        organization=organization,
         emails_to_invite=form.cleaned_data["emails"],
         role=form.cleaned_data["role"],
         team=form.cleaned_data["team"],
-        invited_by=request.user,
+        invited_by=signed_in(request),
     )
     body = {
         "sent": result.sent,
@@ -184,7 +186,7 @@ def _invite(request: Request, organization: object, membership: Membership) -> R
 )
 @api_view(["GET", "DELETE"])
 def invitation_detail(request: Request, slug: str, invitation_id: int) -> Response:
-    organization, _ = access.get_organization(request.user, slug, manage=True)
+    organization, _ = access.get_organization(signed_in(request), slug, manage=True)
     invitation = access.get_invitation(organization, invitation_id)
     if request.method == "DELETE":
         if invitation.status != InvitationStatus.PENDING:

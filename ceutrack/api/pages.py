@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ceutrack.accounts.models import User
 from ceutrack.activities.models import Activity
 from ceutrack.activities.presenters import STATUS_LABELS, format_units
+from ceutrack.api.authentication import signed_in
 from ceutrack.api.forms import ApiTokenForm, VerificationLinkForm
 from ceutrack.api.models import ApiToken, VerificationLink
 from ceutrack.api.tokens import (
@@ -54,7 +55,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Give the token a name, a scope and a number of days (1-365).")
         return redirect("profile")
     token, secret = create_token(
-        user=request.user,
+        user=signed_in(request),
         name=form.cleaned_data["name"],
         scope=form.cleaned_data["scope"],
         days=form.cleaned_data["days"],
@@ -68,7 +69,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    token = get_token_for_user(request.user, pk)
+    token = get_token_for_user(signed_in(request), pk)
     revoke_token(token)
     messages.success(request, f"The token “{token.name}” was revoked.")
     return redirect("profile")
@@ -88,11 +89,11 @@ class LinkRow:
 def link_list(request: HttpRequest) -> HttpResponse:
     form = VerificationLinkForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        create_link(user=request.user, **form.cleaned_data)
+        create_link(user=signed_in(request), **form.cleaned_data)
         messages.success(request, "Your verification link is ready: copy it or show the QR code.")
         return redirect("verification:list")
     now = timezone.now()
-    links = VerificationLink.objects.filter(user=request.user)
+    links = VerificationLink.objects.filter(user=signed_in(request))
     active = [
         LinkRow(link, url := public_url(link, request), qr_data_uri(url))
         for link in links
@@ -106,7 +107,7 @@ def link_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    link = get_link_for_user(request.user, pk)
+    link = get_link_for_user(signed_in(request), pk)
     revoke_link(link)
     messages.success(request, "The link was revoked: its page no longer opens.")
     return redirect("verification:list")

@@ -26,6 +26,7 @@ from ceutrack.activities.listing import ActivityFilterForm, describe_rows, filte
 from ceutrack.activities.models import Activity, Kind
 from ceutrack.activities.views import get_activity_for_user
 from ceutrack.api import serializers as s
+from ceutrack.api.authentication import signed_in
 from ceutrack.api.errors import FormInvalid, invalid
 from ceutrack.credentials.evaluation import evaluate_person
 from ceutrack.credentials.forms import CredentialForm, OfficialCycleForm
@@ -68,7 +69,9 @@ def _credential_data(request: Request, credential: Credential | None) -> dict[st
 
 def _save_credential(request: Request, credential: Credential | None) -> Credential:
     form = CredentialForm(
-        _renamed(_credential_data(request, credential)), instance=credential, user=request.user
+        _renamed(_credential_data(request, credential)),
+        instance=credential,
+        user=signed_in(request),
     )
     if not form.is_valid():
         raise FormInvalid(_code_errors(form))
@@ -98,7 +101,7 @@ def credential_list(request: Request) -> Response:
     if request.method == "POST":
         credential = _save_credential(request, None)
         return Response(s.CredentialSerializer(credential).data, status=status.HTTP_201_CREATED)
-    credentials = Credential.objects.for_user(request.user)
+    credentials = Credential.objects.for_user(signed_in(request))
     return Response(s.CredentialSerializer(credentials, many=True).data)
 
 
@@ -112,7 +115,7 @@ def credential_list(request: Request) -> Response:
 @extend_schema(methods=["DELETE"], responses={204: None}, summary="Remove a credential")
 @api_view(["GET", "PUT", "PATCH", "DELETE"])
 def credential_detail(request: Request, pk: int) -> Response:
-    credential = get_credential_for_user(request.user, pk)
+    credential = get_credential_for_user(signed_in(request), pk)
     if request.method == "DELETE":
         credential.delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -129,7 +132,7 @@ CYCLE_FIELDS = ["body", "start", "end", "required"]
 def _save_cycle(request: Request, cycle: OfficialCycle | None) -> OfficialCycle:
     base = _values(cycle, CYCLE_FIELDS) if cycle is not None else {}
     data = request_data(request, s.OfficialCycleInputSerializer, base)
-    form = OfficialCycleForm(_renamed(data), instance=cycle, user=request.user)
+    form = OfficialCycleForm(_renamed(data), instance=cycle, user=signed_in(request))
     if not form.is_valid():
         raise FormInvalid(form)
     return form.save()
@@ -149,7 +152,7 @@ def cycle_list(request: Request) -> Response:
     if request.method == "POST":
         cycle = _save_cycle(request, None)
         return Response(s.OfficialCycleSerializer(cycle).data, status=status.HTTP_201_CREATED)
-    cycles = OfficialCycle.objects.for_user(request.user)
+    cycles = OfficialCycle.objects.for_user(signed_in(request))
     return Response(s.OfficialCycleSerializer(cycles, many=True).data)
 
 
@@ -163,7 +166,7 @@ def cycle_list(request: Request) -> Response:
 @extend_schema(methods=["DELETE"], responses={204: None}, summary="Remove official cycle dates")
 @api_view(["GET", "PUT", "PATCH", "DELETE"])
 def cycle_detail(request: Request, pk: int) -> Response:
-    cycle = get_official_cycle_for_user(request.user, pk)
+    cycle = get_official_cycle_for_user(signed_in(request), pk)
     if request.method == "DELETE":
         cycle.delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -215,7 +218,7 @@ def _activity_form(request: Request, activity: Activity | None) -> ActivityForm:
     files = {"certificate_file": request.FILES["certificate_file"]} if request.FILES else None
     if request.data.get("remove_certificate") in (True, "true", "1", "on"):
         data["remove_certificate"] = True
-    return ActivityForm(data, files, instance=activity, user=request.user)
+    return ActivityForm(data, files, instance=activity, user=signed_in(request))
 
 
 def _save_activity(form: ActivityForm) -> tuple[Activity, list[str]]:
@@ -233,7 +236,7 @@ def _save_activity(form: ActivityForm) -> tuple[Activity, list[str]]:
 def _activity_answer(
     request: Request, activity: Activity, *, warnings: list[str] | None = None, code: int = 200
 ) -> Response:
-    rows = describe_rows([activity], evaluate_person(request.user))
+    rows = describe_rows([activity], evaluate_person(signed_in(request)))
     context = {"request": request, "counting": {activity.pk: rows[0].notes}}
     data = s.ActivitySerializer(activity, context=context).data
     if warnings is not None:
@@ -263,11 +266,11 @@ def activity_list(request: Request) -> Response:
     if request.method == "POST":
         activity, warnings = _save_activity(_activity_form(request, None))
         return _activity_answer(request, activity, warnings=warnings, code=201)
-    evaluation = evaluate_person(request.user)
+    evaluation = evaluate_person(signed_in(request))
     form = ActivityFilterForm(request.query_params or None, evaluation=evaluation)
     if form.is_bound and not form.is_valid():
         raise FormInvalid(form)
-    activities = filter_activities(Activity.objects.filter(user=request.user), form)
+    activities = filter_activities(Activity.objects.filter(user=signed_in(request)), form)
     paginator = ActivityPagination()
     page = paginator.paginate_queryset(activities, request)
     rows = describe_rows(page or [], evaluation)
@@ -291,7 +294,7 @@ def activity_list(request: Request) -> Response:
 @api_view(["GET", "PUT", "PATCH", "DELETE"])
 @parser_classes(PARSERS)
 def activity_detail(request: Request, pk: int) -> Response:
-    activity = get_activity_for_user(request.user, pk)
+    activity = get_activity_for_user(signed_in(request), pk)
     if request.method == "DELETE":
         with transaction.atomic():
             certificate = activity.certificate.name
@@ -326,7 +329,7 @@ def activity_detail(request: Request, pk: int) -> Response:
 @api_view(["GET", "PUT", "POST", "DELETE"])
 @parser_classes([MultiPartParser, FormParser])
 def activity_certificate(request: Request, pk: int) -> Response | FileResponse:
-    activity = get_activity_for_user(request.user, pk)
+    activity = get_activity_for_user(signed_in(request), pk)
     if request.method == "GET":
         return serve_certificate(activity)
     data = _values(activity, ACTIVITY_FIELDS)
@@ -338,7 +341,7 @@ def activity_certificate(request: Request, pk: int) -> Response | FileResponse:
         if upload is None:
             raise invalid("certificate_file", "Attach the certificate as `certificate_file`.")
         files = {"certificate_file": upload}
-    form = ActivityForm(data, files, instance=activity, user=request.user)
+    form = ActivityForm(data, files, instance=activity, user=signed_in(request))
     # Only the file is changing: the entry's own fields were valid when saved.
     activity, _ = _save_activity(form)
     return _activity_answer(request, activity)

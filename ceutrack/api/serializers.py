@@ -66,7 +66,7 @@ class OfficialCycleInputSerializer(serializers.Serializer):
     body = serializers.ChoiceField(choices=Body.choices)
     start = serializers.DateField()
     end = serializers.DateField()
-    required = serializers.DecimalField(
+    required = serializers.DecimalField(  # type: ignore[assignment]  # a declared field, not Field.required
         max_digits=None, decimal_places=None, required=False, allow_null=True
     )
 
@@ -163,7 +163,7 @@ class OrganizationSerializer(serializers.Serializer):
 
 class StatusCountSerializer(serializers.Serializer):
     status = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field, not Field.label
     count = serializers.IntegerField()
 
 
@@ -248,7 +248,7 @@ class VerificationLinkSerializer(serializers.ModelSerializer):
 
 class VerificationLinkInputSerializer(serializers.Serializer):
     days = serializers.IntegerField(min_value=1, max_value=LINK_MAX_DAYS)
-    label = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
+    label = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")  # type: ignore[assignment]  # a declared field, not Field.label
     show_activities = serializers.BooleanField(required=False, default=False)
 
 

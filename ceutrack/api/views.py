@@ -13,6 +13,7 @@ from ceutrack.accounts.forms import ProfileForm
 from ceutrack.accounts.models import User
 from ceutrack.activities.models import Activity
 from ceutrack.api import serializers as s
+from ceutrack.api.authentication import signed_in
 from ceutrack.api.errors import FormInvalid, invalid
 from ceutrack.credentials.evaluation import ACTIVITY_FIELDS, evaluate_person, person_input
 from ceutrack.credentials.forms import MembershipMonthForm
@@ -68,7 +69,7 @@ def _user_data(user: User) -> dict[str, object]:
 )
 @api_view(["GET", "PATCH"])
 def me(request: Request) -> Response:
-    user = request.user
+    user = signed_in(request)
     if request.method == "PATCH":
         data = _user_data(user) | dict(request.data.items())
         profile = ProfileForm(data, instance=user)
@@ -92,7 +93,7 @@ def me(request: Request) -> Response:
 )
 @api_view(["GET"])
 def evaluation(request: Request) -> Response:
-    user = request.user
+    user = signed_in(request)
     return Response(to_json(evaluate_person(user, today=as_of(request, user))))
 
 
@@ -119,7 +120,7 @@ def export_scenario(user: User, *, today: date) -> dict[str, object]:
 )
 @api_view(["GET"])
 def scenario(request: Request) -> Response:
-    user = request.user
+    user = signed_in(request)
     response = Response(export_scenario(user, today=as_of(request, user)))
     response["Content-Disposition"] = 'inline; filename="ceutrack-scenario.json"'
     return response
@@ -136,7 +137,7 @@ def cycle_history(request: Request, body: str) -> Response:
     code = body.upper()
     if code not in Body.values:
         raise invalid("body", "Use aapc or ahima.")
-    result = to_json(evaluate_person(request.user, today=as_of(request, request.user)))
+    result = to_json(evaluate_person(signed_in(request), today=as_of(request, signed_in(request))))
     bodies = [b for b in result["bodies"] if b["body"] == code]  # type: ignore[attr-defined]
     if not bodies:
         return Response({"today": result["today"], "body": code, "current": None, "history": []})
@@ -167,7 +168,7 @@ def credential_types(request: Request) -> Response:
 )
 @api_view(["GET", "PATCH"])
 def reminder_preferences(request: Request) -> Response:
-    prefs = ReminderPreferences.for_user(request.user)
+    prefs = ReminderPreferences.for_user(signed_in(request))
     if request.method == "PATCH":
         current = s.ReminderPreferencesSerializer(prefs).data
         form = ReminderPreferencesForm(current | dict(request.data.items()), instance=prefs)

@@ -12,7 +12,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view, parser_classes
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -27,13 +27,13 @@ from ceutrack.activities.models import Activity, Kind
 from ceutrack.activities.views import get_activity_for_user
 from ceutrack.api import serializers as s
 from ceutrack.api.authentication import signed_in
-from ceutrack.api.errors import FormInvalid, invalid
+from ceutrack.api.errors import FormInvalid, ObjectJSONParser, invalid
 from ceutrack.credentials.evaluation import evaluate_person
 from ceutrack.credentials.forms import CredentialForm, OfficialCycleForm
 from ceutrack.credentials.models import Body, Credential, CredentialType, OfficialCycle
 from ceutrack.credentials.views import get_credential_for_user, get_official_cycle_for_user
 
-PARSERS = [JSONParser, MultiPartParser, FormParser]
+PARSERS = [ObjectJSONParser, MultiPartParser, FormParser]
 
 
 def request_data(

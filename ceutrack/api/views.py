@@ -6,6 +6,7 @@ from datetime import date
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import api_view
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -136,7 +137,7 @@ def scenario(request: Request) -> Response:
 def cycle_history(request: Request, body: str) -> Response:
     code = body.upper()
     if code not in Body.values:
-        raise invalid("body", "Use aapc or ahima.")
+        raise NotFound("No such certifying body: use aapc or ahima.")  # as the history page
     result = to_json(evaluate_person(signed_in(request), today=as_of(request, signed_in(request))))
     bodies = [b for b in result["bodies"] if b["body"] == code]  # type: ignore[attr-defined]
     if not bodies:

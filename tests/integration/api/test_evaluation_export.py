@@ -153,4 +153,4 @@ def test_the_cycle_history_is_the_bodys_part_of_the_evaluation(api, coder):
         "history": aapc["history"],
     }
     assert len(history.json()["history"]) >= 1
-    assert api.get(reverse("api:cycle_history", args=["nope"])).status_code == 400
+    assert api.get(reverse("api:cycle_history", args=["nope"])).status_code == 404

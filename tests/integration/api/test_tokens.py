@@ -156,3 +156,14 @@ def test_a_session_may_read_but_must_send_the_csrf_token_to_write(coder):
 
     assert browser.get(ME).status_code == 200
     assert browser.post(reverse("api:verification_link_list"), {"days": 7}).status_code == 403
+
+
+def test_a_token_form_with_a_bad_expiry_creates_nothing_and_says_why(client, coder):
+    client.force_login(coder)
+
+    response = client.post(
+        reverse("api_tokens:create"), {"name": "x", "scope": "write", "days": "400"}, follow=True
+    )
+
+    assert "number of days (1-365)" in response.content.decode()
+    assert not ApiToken.objects.filter(user=coder).exists()

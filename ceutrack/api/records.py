@@ -69,7 +69,7 @@ def _credential_data(request: Request, credential: Credential | None) -> dict[st
 
 def _save_credential(request: Request, credential: Credential | None) -> Credential:
     form = CredentialForm(
-        _renamed(_credential_data(request, credential)),
+        _given(_credential_data(request, credential)),
         instance=credential,
         user=signed_in(request),
     )
@@ -78,7 +78,8 @@ def _save_credential(request: Request, credential: Credential | None) -> Credent
     return form.save()
 
 
-def _renamed(data: dict[str, Any]) -> dict[str, Any]:
+def _given(data: dict[str, Any]) -> dict[str, Any]:
+    """Without the fields that have no value, so the form sees them as not filled in."""
     return {k: v for k, v in data.items() if v is not None}
 
 
@@ -132,7 +133,7 @@ CYCLE_FIELDS = ["body", "start", "end", "required"]
 def _save_cycle(request: Request, cycle: OfficialCycle | None) -> OfficialCycle:
     base = _values(cycle, CYCLE_FIELDS) if cycle is not None else {}
     data = request_data(request, s.OfficialCycleInputSerializer, base)
-    form = OfficialCycleForm(_renamed(data), instance=cycle, user=signed_in(request))
+    form = OfficialCycleForm(_given(data), instance=cycle, user=signed_in(request))
     if not form.is_valid():
         raise FormInvalid(form)
     return form.save()

@@ -167,3 +167,18 @@ def test_a_token_form_with_a_bad_expiry_creates_nothing_and_says_why(client, cod
 
     assert "number of days (1-365)" in response.content.decode()
     assert not ApiToken.objects.filter(user=coder).exists()
+
+
+def test_support_staff_can_revoke_a_token_in_the_admin_but_never_see_its_secret(client, coder):
+    api = api_as(coder)
+    token = ApiToken.objects.get(user=coder)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    page = client.get(reverse("admin:api_apitoken_change", args=[token.pk])).content.decode()
+    client.post(
+        reverse("admin:api_apitoken_changelist"),
+        {"action": "revoke", "_selected_action": [token.pk]},
+    )
+
+    assert token.secret_hash not in page
+    assert api.get(ME).status_code == 401

@@ -64,11 +64,15 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "simple_history",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "ceutrack.accounts",
     "ceutrack.credentials",
     "ceutrack.activities",
     "ceutrack.organizations",
     "ceutrack.reminders",
+    "ceutrack.api",
 ]
 
 MIDDLEWARE = [
@@ -311,6 +315,49 @@ NUDGE_INTERVAL_HOURS = env.int("NUDGE_INTERVAL_HOURS", default=24)
 # Invitation emails per clock hour, per organization and per inviter (anti-spam); one full
 # invite form (200 addresses) fits.
 INVITATIONS_PER_HOUR = env.int("INVITATIONS_PER_HOUR", default=200)
+
+# --- REST API (ceutrack.api): personal access tokens first, the session for /api/docs/.
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="120/min")  # per token
+# Opens of public verification pages per minute and client address.
+VERIFICATION_PAGE_RATE_LIMIT = env.int("VERIFICATION_PAGE_RATE_LIMIT", default=30)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "ceutrack.api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",  # enforces CSRF on writes
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "ceutrack.api.authentication.TokenScopePermission",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["ceutrack.api.authentication.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Form parsers too: DRF's CSRF check reads a session's form post before the view runs.
+    "DEFAULT_PARSER_CLASSES": [
+        "ceutrack.api.errors.ObjectJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "ceutrack.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ceutrack API",
+    "DESCRIPTION": (
+        "Your CEU records and their evaluation. Send a personal access token (created on your "
+        "profile page) as `Authorization: Bearer <token>`. The certifying body's own portal "
+        "remains authoritative."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": False, "displayOperationId": False},
+}
 
 # --- Reminder outbox (ceutrack.reminders): retries with exponential backoff, then `failed`;
 # a row left `sending` longer than the claim timeout (a killed worker) goes back to pending.

@@ -11,6 +11,7 @@ row (conditional UPDATE, so a redelivered task never builds twice) and records p
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 import tempfile
@@ -34,6 +35,7 @@ from ceutrack.activities.certificates import content_type_of, reading_of, remove
 from ceutrack.activities.models import Activity, AuditPack, CertificateReading
 from ceutrack.activities.pdffonts import SANS, UnicodePDF
 from ceutrack.activities.prefill import Proposal, mismatches
+from ceutrack.api.verification import verification_qr
 from ceutrack.credentials.evaluation import activity_allocations, evaluate_person, load_catalog
 from ceutrack.credentials.presentation import EntryRef, allocation_note, status_label, topic_label
 from ceutrack.credentials.presentation import units as format_units
@@ -285,6 +287,9 @@ def summary_pdf(contents: PackContents, packed: list[PackedActivity]) -> bytes:
     )
     for line in lines:
         pdf.multi_cell(0, 6, _latin1(line), new_x="LMARGIN", new_y="NEXT")
+    if (verification := verification_qr(user)) is not None:  # the person's verification link
+        pdf.image(io.BytesIO(verification[1]), w=28)
+        pdf.multi_cell(0, 5, _latin1(f"Current standing: {verification[0]}"), new_x="LMARGIN")
 
     pdf.ln(4)
     pdf.set_font(SANS, "B", 12)

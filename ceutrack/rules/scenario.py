@@ -310,3 +310,49 @@ def _apprentice_json(status: ApprenticeStatus) -> dict[str, object]:
         "removal_ready": status.removal_ready,
         "met_by": status.met_by,
     }
+
+
+def scenario_to_json(person: PersonInput, *, today: date) -> dict[str, object]:
+    """A person's inputs as a scenario file (domain.md section 6): `parse_scenario` reads it
+    back to the same PersonInput, so evaluating the file gives the same answer."""
+    evidence = person.apprentice_evidence
+    return {
+        "today": today.isoformat(),
+        "aapc_membership_month": person.aapc_membership_month,
+        "credentials": [
+            {"code": c.code, "earned_on": c.earned_on.isoformat()} for c in person.credentials
+        ],
+        "official_cycles": [
+            {
+                "body": c.body,
+                "start": c.start.isoformat(),
+                "end": c.end.isoformat(),
+                "required": None if c.required is None else units(c.required),
+            }
+            for c in person.official_cycles
+        ],
+        "apprentice_evidence": None
+        if evidence is None
+        else {
+            "experience_months": evidence.experience_months,
+            "course_contact_hours": units(evidence.course_contact_hours),
+            "practicode": evidence.practicode,
+        },
+        "activities": [
+            {
+                "id": a.id,
+                "title": a.title,
+                "provider": a.provider,
+                "completed_on": a.completed_on.isoformat(),
+                "units": units(a.units),
+                "kind": a.kind,
+                "aapc": a.aapc,
+                "aapc_index": a.aapc_index,
+                "topic": a.topic,
+                "ahima": a.ahima,
+                "ahima_domain": a.ahima_domain,
+                "ahima_sourced": a.ahima_sourced,
+            }
+            for a in person.activities
+        ],
+    }

@@ -235,3 +235,92 @@ def test_only_the_organizations_viewers_may_see_a_consented_member(world):
     assert list(managers_of(world.user("withdrawn"))) == []
     assert [m.user for m in visible_staff(world.org)] == [member]
     assert set(managers_of_anyone()) == viewers  # other_manager's organization shares nothing
+
+
+# --- the same rules through the REST API (ceutrack.api), with a personal access token:
+# 401 without one, 404 for anyone outside the role, never 403.
+
+UNAUTHORIZED = "401"
+
+
+def api_only(allowed):
+    return only(allowed) | {"anonymous": UNAUTHORIZED}
+
+
+def api_url(name, extra):
+    return lambda w: reverse(f"api:{name}", args=["riverside", *extra(w)])
+
+
+API_CASES = {
+    "api_compliance": ("get", api_url("organization_compliance", lambda w: []), api_only(VIEWERS)),
+    "api_member_evaluation": (
+        "get",
+        api_url("member_evaluation", lambda w: [w.memberships["member"].pk]),
+        api_only(VIEWERS),
+    ),
+    "api_withdrawn_evaluation": (
+        "get",
+        api_url("member_evaluation", lambda w: [w.memberships["withdrawn"].pk]),
+        api_only(set()),
+    ),
+    "api_manager_as_staff": (
+        "get",
+        api_url("member_evaluation", lambda w: [w.memberships["manager"].pk]),
+        api_only(set()),
+    ),
+    "api_invitations": ("get", api_url("invitation_list", lambda w: []), api_only(MANAGERS)),
+    "api_invite": ("post", api_url("invitation_list", lambda w: []), api_only(MANAGERS)),
+    "api_invitation": (
+        "get",
+        api_url("invitation_detail", lambda w: [w.invitation.pk]),
+        api_only(MANAGERS),
+    ),
+    "api_invitation_revoke": (
+        "delete",
+        api_url("invitation_detail", lambda w: [w.invitation.pk]),
+        api_only(MANAGERS),
+    ),
+}
+
+
+def api_outcome(response):
+    if response.status_code == 404:
+        return NOT_FOUND
+    if response.status_code == 401:
+        return UNAUTHORIZED
+    assert response.status_code in (200, 201, 204), response.status_code
+    return ALLOWED
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("case", list(API_CASES))
+def test_each_api_url_allows_only_the_right_people(world, case, actor):
+    from rest_framework.test import APIClient
+
+    from ceutrack.api.tokens import create_token
+    from tests.integration.api.conftest import TokenClient
+
+    method, build_url, expected = API_CASES[case]
+    user = world.user(actor)
+    client = (
+        TokenClient(create_token(user=user, name="m", scope="write")[1]) if user else APIClient()
+    )
+    data = {"emails": "new.person@example.com"} if method == "post" else None
+    response = getattr(client, method)(build_url(world), data, format="json")
+
+    assert api_outcome(response) == expected[actor]
+
+
+def test_the_api_lists_only_organizations_where_the_caller_sees_compliance(world):
+    from ceutrack.api.tokens import create_token
+    from tests.integration.api.conftest import TokenClient
+
+    seen = {}
+    for actor in ACTORS[:-1]:
+        client = TokenClient(create_token(user=world.user(actor), name="m")[1])
+        seen[actor] = [o["slug"] for o in client.get(reverse("api:organization_list")).json()]
+
+    sees_riverside = {actor for actor, slugs in seen.items() if "riverside" in slugs}
+    assert sees_riverside == VIEWERS
+    assert seen["member"] == seen["withdrawn"] == []
+    assert seen["other_manager"] == [world.memberships["other_manager"].organization.slug]

@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from ceutrack.activities.models import AuditPack, CalendarFeed, PendingCertificate
+from ceutrack.api.tokens import create_link, create_token
 from ceutrack.reminders.emails import unsubscribe_token
 from tests.certificate_files import pdf_bytes
 from tests.factories import (
@@ -32,6 +33,10 @@ LOGIN = "login-required"  # anonymous visitors are sent to the login page
 OWNER = "owner-only"  # login required, and another user's object id is a 404
 ORG = "org-role"  # role by role in tests/integration/organizations/test_access_matrix.py
 TOKEN = "token-based"  # the secret in the URL is the credential: no login, a bad token fails
+# /api/v1 (ceutrack.api): a personal access token (or session) is required; anonymous is a 401.
+API = "api-login"  # any signed-in caller, about their own records only
+API_OWNER = "api-owner"  # another person's object id is a 404
+API_ORG = "api-org"  # role by role in tests/integration/organizations/test_access_matrix.py
 
 
 @dataclass(frozen=True)
@@ -140,6 +145,36 @@ ACCESS: dict[str, Access] = {
     "mfa_view_recovery_codes": Access(LOGIN),
     "mfa_generate_recovery_codes": Access(LOGIN),
     "mfa_download_recovery_codes": Access(LOGIN),
+    # --- API tokens on the profile page, verification links (ceutrack.api)
+    "api_tokens:create": Access(LOGIN, method="post"),
+    "api_tokens:revoke": Access(OWNER, lambda w: [w.api_token.pk], "post"),
+    "verification:list": Access(LOGIN),
+    "verification:revoke": Access(OWNER, lambda w: [w.link.pk], "post"),
+    "verification:public": Access(TOKEN, lambda w: [w.link.token]),
+    # --- the REST API (ceutrack.api.urls); the schema and its docs are public
+    "api:schema": Access(PUBLIC),
+    "api:docs": Access(PUBLIC),
+    "api:me": Access(API),
+    "api:evaluation": Access(API),
+    "api:scenario": Access(API),
+    "api:cycle_history": Access(API, lambda w: ["aapc"]),
+    "api:reminder_preferences": Access(API),
+    "api:credential_types": Access(API),
+    "api:credential_list": Access(API),
+    "api:credential_detail": Access(API_OWNER, lambda w: [w.credential.pk]),
+    "api:cycle_list": Access(API),
+    "api:cycle_detail": Access(API_OWNER, lambda w: [w.cycle.pk]),
+    "api:activity_list": Access(API),
+    "api:activity_detail": Access(API_OWNER, lambda w: [w.activity.pk]),
+    "api:activity_certificate": Access(API_OWNER, lambda w: [w.activity.pk]),
+    "api:activity_history": Access(API_OWNER, lambda w: [w.activity.pk]),
+    "api:verification_link_list": Access(API),
+    "api:verification_link_detail": Access(API_OWNER, lambda w: [w.link.pk]),
+    "api:organization_list": Access(API),
+    "api:organization_compliance": Access(API_ORG),
+    "api:member_evaluation": Access(API_ORG),
+    "api:invitation_list": Access(API_ORG),
+    "api:invitation_detail": Access(API_ORG),
 }
 
 
@@ -184,6 +219,21 @@ def test_it_finds_every_organization_url_in_the_role_matrix():
     assert sorted(listed - covered) == []
 
 
+def test_it_finds_every_organization_api_url_in_the_role_matrix():
+    fake = SimpleNamespace(
+        memberships={who: SimpleNamespace(pk=7) for who in org_matrix.ACTORS},
+        invitation=SimpleNamespace(pk=9),
+    )
+    covered = {
+        f"{match.namespace}:{match.url_name}"
+        for _method, url, _expected in org_matrix.API_CASES.values()
+        if (match := resolve(url(fake)))
+    }
+
+    listed = {name for name, access in ACCESS.items() if access.kind == API_ORG}
+    assert sorted(listed - covered) == []
+
+
 @dataclass
 class World:
     owner: object
@@ -195,6 +245,8 @@ class World:
     pending: object
     feed: object
     unsubscribe: str
+    link: object = None
+    api_token: object = None
 
 
 @pytest.fixture
@@ -229,6 +281,8 @@ def world(db):
         pending=pending,
         feed=CalendarFeed.objects.create(user=owner, token="feed-token-" + "x" * 30),
         unsubscribe=unsubscribe_token(user_id=owner.pk, kind="due_30"),
+        link=create_link(user=owner, days=30),
+        api_token=create_token(user=owner, name="matrix")[0],
     )
 
 
@@ -296,6 +350,7 @@ def test_it_answers_token_urls_without_a_login(client, world):
     [
         ("activities:calendar_feed", ["feed-token-wrong"]),
         ("reminders:unsubscribe", ["forged.token"]),
+        ("verification:public", ["not-the-link-token-" + "x" * 24]),
     ],
 )
 def test_it_refuses_a_wrong_token(client, world, name, args):
@@ -340,6 +395,71 @@ def test_it_lets_the_owner_reach_their_own_object(client, world):
     for name, access in entries(OWNER):
         response = client.get(url_of(name, access, world))
         if response.status_code not in {200, 302, 405}:
+            wrong[name] = response.status_code
+
+    assert wrong == {}
+
+
+# --- the REST API's columns: 401 without a token, 404 for another person's object id, 200 for
+# the owner. Organization routes are tried role by role in the organizations' matrix.
+
+
+def api_client_of(user):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    if user is not None:
+        _token, secret = create_token(user=user, name="matrix", scope="write")
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    return client
+
+
+def placeholder_args(name):
+    route = next(r for r, n in named_urls() if n == name)
+    return [
+        "riverside" if "<slug:slug>" in part else "1" for part in route.split("/") if "<" in part
+    ]
+
+
+def test_it_answers_401_on_every_api_url_without_a_token(world):
+    anonymous = api_client_of(None)
+    wrong = {}
+    for name, access in entries(API, API_OWNER, API_ORG):
+        args = placeholder_args(name) if access.kind == API_ORG else (access.args or no_args)(world)
+        for method in ("get", "post", "patch", "delete"):
+            response = getattr(anonymous, method)(reverse(name, args=args))
+            if response.status_code != 401:
+                wrong[f"{method} {name}"] = response.status_code
+
+    assert wrong == {}
+
+
+def test_it_answers_404_when_another_users_token_names_an_owners_object(world):
+    intruder = api_client_of(world.intruder)
+    answers = {
+        f"{method} {name}": getattr(intruder, method)(
+            url_of(name, access, world), {"title": "Taken over"}, format="multipart"
+        ).status_code
+        for name, access in entries(API_OWNER)
+        for method in ("get", "put", "patch", "delete")
+    }
+
+    assert {key: code for key, code in answers.items() if code not in {404, 405}} == {}
+    assert answers["delete api:activity_detail"] == 404
+    for kept in [world.credential, world.cycle, world.activity, world.link]:
+        assert type(kept).objects.filter(pk=kept.pk).exists()
+    world.activity.refresh_from_db()
+    world.link.refresh_from_db()
+    assert world.activity.title != "Taken over" and world.activity.certificate
+    assert world.link.revoked_at is None
+
+
+def test_it_lets_the_owners_token_reach_every_api_url(world):
+    owner = api_client_of(world.owner)
+    wrong = {}
+    for name, access in entries(API, API_OWNER):
+        response = owner.get(url_of(name, access, world))
+        if response.status_code != 200:
             wrong[name] = response.status_code
 
     assert wrong == {}

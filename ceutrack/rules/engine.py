@@ -19,6 +19,7 @@ from ceutrack.rules.counting import (
     title_duplicates,
 )
 from ceutrack.rules.cycles import CycleSpan, build_cycles
+from ceutrack.rules.holds import event_days, first_change, next_event, verdict
 from ceutrack.rules.requirements import HeldType, Requirement, cycle_credentials, cycle_requirement
 from ceutrack.rules.status import cycle_status, expected_units, reminder_due, timing
 from ceutrack.rules.types import (
@@ -50,6 +51,74 @@ def evaluate(
     today: date,
     catalog: Catalog = DEFAULT_CATALOG,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> Evaluation:
+    """The person's evaluation on `today`; each body's current cycle carries `holds_until`."""
+    evaluation = _evaluate(person, today, catalog, thresholds)
+    if not any(b.current is not None for b in evaluation.bodies):
+        return evaluation
+    later = _Later(person, catalog, thresholds, {today: evaluation})
+    return replace(
+        evaluation,
+        bodies=tuple(
+            b
+            if b.current is None
+            else replace(
+                b, current=replace(b.current, holds_until=_holds_until(later, b.body, today))
+            )
+            for b in evaluation.bodies
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class _Later:
+    """The same input evaluated on later event days, each day at most once."""
+
+    person: PersonInput
+    catalog: Catalog
+    thresholds: Thresholds
+    evaluations: dict[date, Evaluation]
+
+    def on(self, day: date) -> Evaluation:
+        found = self.evaluations.get(day)
+        if found is None:
+            found = self.evaluations[day] = _evaluate(
+                self.person, day, self.catalog, self.thresholds
+            )
+        return found
+
+
+# Events are cycle bounds and future-dated entries: a few per person. The bound only stops
+# a pathological input (thousands of future-dated activities) from running on.
+_MAX_EVENTS = 400
+
+
+def _holds_until(later: _Later, body: str, today: date) -> date | None:
+    """First day after `today` with another current cycle, status or reminder for `body`
+    (docs/holds_until.md): threshold days between events, full evaluations on event days."""
+    result = later.on(today).body(body)
+    assert result is not None and result.current is not None
+    reference = verdict(result.current)
+    day, cycle = today, result.current
+    for _ in range(_MAX_EVENTS):
+        event = next_event(
+            event_days(later.person, body, result.cycles, after=day, catalog=later.catalog),
+            after=day,
+        )
+        change = first_change(
+            cycle, reference, after=day, before=event, thresholds=later.thresholds
+        )
+        if change is not None or event is None:
+            return change
+        found = later.on(event).body(body)
+        if found is None or found.current is None or verdict(found.current) != reference:
+            return event
+        day, result, cycle = event, found, found.current
+    return day
+
+
+def _evaluate(
+    person: PersonInput, today: date, catalog: Catalog, thresholds: Thresholds
 ) -> Evaluation:
     held, rejected_credentials = accept_credentials(
         person.credentials, today=today, catalog=catalog

@@ -75,13 +75,18 @@ def cycle_status(
 
 def reminder_due(cycle: CycleResult) -> Reminder | None:
     """The reminder a current cycle calls for today (at most one)."""
-    if cycle.status == Status.LAPSED:
+    return reminder_for(cycle.status, cycle.days_left)
+
+
+def reminder_for(status: Status, days_left: int) -> Reminder | None:
+    """The reminder a current cycle with this status and days left calls for (section 5)."""
+    if status == Status.LAPSED:
         return Reminder.LAPSED
-    if cycle.status == Status.COMPLETE:
-        return Reminder.SUBMIT if cycle.days_left <= SUBMIT_DAYS else None
-    if cycle.status in (Status.BEHIND, Status.AT_RISK):
+    if status == Status.COMPLETE:
+        return Reminder.SUBMIT if days_left <= SUBMIT_DAYS else None
+    if status in (Status.BEHIND, Status.AT_RISK):
         for days, kind in DUE_DAYS:
-            if cycle.days_left <= days:
+            if days_left <= days:
                 return kind
-        return Reminder.BEHIND if cycle.status == Status.BEHIND else Reminder.AT_RISK
+        return Reminder.BEHIND if status == Status.BEHIND else Reminder.AT_RISK
     return None

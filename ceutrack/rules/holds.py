@@ -1,0 +1,130 @@
+"""How long a verdict holds: the first later day on which a current cycle's status or reminder
+changes while the input stays the same (docs/holds_until.md).
+
+Between two *events* (a cycle starting or ending, a future-dated activity or credential
+taking effect) the units counted, the requirement and the cycle's dates are fixed; only the
+day moves. Every condition of sections 4 and 5 is then a comparison of a linear function of
+the day with a constant, so it flips at most once, at a threshold day worked out here. The
+status and reminder can therefore only change on one of those days: the caller evaluates the
+verdict on them (a handful of exact checks) instead of trying every day, and re-evaluates
+the whole input only on event days (ceutrack.rules.engine).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from datetime import date
+from fractions import Fraction
+
+from ceutrack.rules.catalog import Catalog
+from ceutrack.rules.counting import MARKED_FOR
+from ceutrack.rules.status import DUE_DAYS, SUBMIT_DAYS, cycle_status, reminder_for, timing
+from ceutrack.rules.types import CycleResult, PersonInput, Reminder, Status, Thresholds
+
+Verdict = tuple[date, date, Status, Reminder | None]
+
+_FIRST_DAY = date.min.toordinal()
+_LAST_DAY = date.max.toordinal()
+
+
+def verdict(cycle: CycleResult) -> Verdict:
+    """What holds_until watches: the current cycle's dates, status and reminder."""
+    return (cycle.start, cycle.end, cycle.status, cycle.reminder)
+
+
+def verdict_on(cycle: CycleResult, day: date, thresholds: Thresholds) -> Verdict:
+    """The verdict on `day` for the same cycle with the same units counted (no event between
+    the cycle's evaluation day and `day`): only the cycle's timing moves."""
+    t = timing(cycle.start, cycle.end, day)
+    status = cycle_status(
+        required=cycle.required,
+        remaining=cycle.remaining,
+        missing_items=max(cycle.self_reviews_required - cycle.self_reviews_done, 0),
+        t=t,
+        thresholds=thresholds,
+    )
+    return (cycle.start, cycle.end, status, reminder_for(status, t.days_left))
+
+
+def threshold_days(cycle: CycleResult, thresholds: Thresholds) -> list[date]:
+    """Sorted days on which a condition of sections 4-5 may flip for this cycle.
+
+    With S the start, E the end, T the total days, R required and P progress, on day d:
+    elapsed e = max(d - S, 0) and days_left = E - d. The conditions are
+      e >= a*T                      (behind: enough of the cycle elapsed)
+      P*T < b*R*e                   (behind: below b of the pace line)
+      P*T < R*e - m*R*T             (at risk: more than m*R below the pace line)
+      days_left <= x                for x in at_risk_days, 90, 30, 7 and the submit window
+      days_left < 0                 (lapsed)
+    Each flips where e, or days_left, crosses a constant X; the day it flips is S + floor(X),
+    S + floor(X) + 1 or S + ceil(X) depending on the direction and strictness, so all three
+    are returned (a day too many only costs one check). S itself is where e stops being 0.
+    """
+    start, end = cycle.start.toordinal(), cycle.end.toordinal()
+    total = Fraction(cycle.total_days)
+    required, progress = Fraction(cycle.required), Fraction(cycle.progress)
+    a = Fraction(thresholds.behind_elapsed_share)
+    b = Fraction(thresholds.behind_pace_share)
+    m = Fraction(thresholds.at_risk_margin_share)
+    crossings = [a * total]
+    if b * required != 0:
+        crossings.append(progress * total / (b * required))
+    if required != 0:
+        crossings.append((progress * total + m * required * total) / required)
+    days = {start, start + 1}
+    for x in crossings:
+        days.update(start + k for k in (math.floor(x), math.floor(x) + 1, math.ceil(x)))
+    left = {thresholds.at_risk_days, SUBMIT_DAYS, -1, *(n for n, _ in DUE_DAYS)}
+    for n in left:
+        days.update((end - n, end - n + 1))
+    return [date.fromordinal(d) for d in sorted(days) if _FIRST_DAY <= d <= _LAST_DAY]
+
+
+def first_change(
+    cycle: CycleResult,
+    reference: Verdict,
+    *,
+    after: date,
+    before: date | None,
+    thresholds: Thresholds,
+) -> date | None:
+    """The first day in (after, before) whose verdict differs from `reference`, for a cycle
+    whose counted units stay fixed over that window; None when none does."""
+    for day in threshold_days(cycle, thresholds):
+        if day <= after:
+            continue
+        if before is not None and day >= before:
+            return None
+        if verdict_on(cycle, day, thresholds) != reference:
+            return day
+    return None
+
+
+def event_days(
+    person: PersonInput,
+    body: str,
+    cycles: Iterable[CycleResult],
+    *,
+    after: date,
+    catalog: Catalog,
+) -> Iterator[date]:
+    """Days after `after` on which the whole input must be evaluated again for `body`: a
+    cycle starts or ends, or a future-dated activity marked for the body or a future-dated
+    credential of the body takes effect (until then both are rejected at entry, 3.1)."""
+    for cycle in cycles:
+        yield cycle.start
+        if cycle.end < date.max:
+            yield date.fromordinal(cycle.end.toordinal() + 1)
+    marker = MARKED_FOR.get(body)
+    for activity in person.activities:
+        if activity.completed_on > after and marker is not None and marker(activity):
+            yield activity.completed_on
+    for credential in person.credentials:
+        cred_type = catalog.credential(credential.code)
+        if credential.earned_on > after and cred_type is not None and cred_type.body == body:
+            yield credential.earned_on
+
+
+def next_event(days: Iterable[date], *, after: date) -> date | None:
+    return min((d for d in days if d > after), default=None)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from typing import Protocol
 
 from ceutrack.rules.apprentice import apprentice_status
 from ceutrack.rules.catalog import DEFAULT_CATALOG, BodyRules, Catalog
@@ -19,7 +20,14 @@ from ceutrack.rules.counting import (
     title_duplicates,
 )
 from ceutrack.rules.cycles import CycleSpan, build_cycles
-from ceutrack.rules.holds import event_days, first_change, next_event, verdict
+from ceutrack.rules.holds import (
+    cycle_bounds,
+    first_change,
+    future_entries,
+    next_event,
+    verdict,
+    verdict_on,
+)
 from ceutrack.rules.requirements import HeldType, Requirement, cycle_credentials, cycle_requirement
 from ceutrack.rules.status import cycle_status, expected_units, reminder_due, timing
 from ceutrack.rules.types import (
@@ -95,25 +103,37 @@ _MAX_EVENTS = 400
 
 def _holds_until(later: _Later, body: str, today: date) -> date | None:
     """First day after `today` with another current cycle, status or reminder for `body`
-    (docs/holds_until.md): threshold days between events, full evaluations on event days."""
+    (docs/holds_until.md): threshold days between events, the cycles re-dated on a cycle
+    bound, and the whole input evaluated again only when a future-dated entry takes effect."""
     result = later.on(today).body(body)
     assert result is not None and result.current is not None
     reference = verdict(result.current)
-    day, cycle = today, result.current
+    day, cycle, cycles = today, result.current, result.cycles
     for _ in range(_MAX_EVENTS):
-        event = next_event(
-            event_days(later.person, body, result.cycles, after=day, catalog=later.catalog),
-            after=day,
+        bounds = next_event(cycle_bounds(cycles), after=day)
+        entries = next_event(
+            future_entries(later.person, body, after=day, catalog=later.catalog), after=day
         )
+        event = min((d for d in (bounds, entries) if d is not None), default=None)
         change = first_change(
             cycle, reference, after=day, before=event, thresholds=later.thresholds
         )
         if change is not None or event is None:
             return change
-        found = later.on(event).body(body)
-        if found is None or found.current is None or verdict(found.current) != reference:
+        if event != entries and event <= cycles[-1].end:
+            # Only the day moved: the same cycles, each with its status on that day.
+            redated = [replace(c, status=verdict_on(c, event, later.thresholds)[2]) for c in cycles]
+            at = current_index(redated, redated, event)
+            found = None if at is None else cycles[at]
+            now = None if found is None else verdict_on(found, event, later.thresholds)
+        else:
+            body_result = later.on(event).body(body)
+            found = None if body_result is None else body_result.current
+            now = None if found is None else verdict(found)
+            cycles = () if body_result is None else body_result.cycles
+        if found is None or now != reference:
             return event
-        day, result, cycle = event, found, found.current
+        day, cycle = event, found
     return day
 
 
@@ -272,8 +292,17 @@ def _exclusion_reasons(
     return {a.id: reasons[a.id] for a in marked if a.id in reasons}
 
 
+class _Dated(Protocol):
+    @property
+    def start(self) -> date: ...
+    @property
+    def end(self) -> date: ...
+    @property
+    def official(self) -> bool: ...
+
+
 def current_index(
-    spans: Sequence[CycleSpan], cycles: Sequence[CycleResult], today: date
+    spans: Sequence[_Dated], cycles: Sequence[CycleResult], today: date
 ) -> int | None:
     """The cycle containing today (or the next one, past a gap between official cycles),
     unless the cycle just before it ended incomplete: that one stays current, lapsed. An
@@ -281,7 +310,7 @@ def current_index(
     k = next((i for i, s in enumerate(spans) if s.end >= today), None)
     if k is None:
         return len(cycles) - 1 if cycles and cycles[-1].status != Status.COMPLETE else None
-    official_today = spans[k].official and spans[k].contains(today)
+    official_today = spans[k].official and spans[k].start <= today <= spans[k].end
     if k > 0 and cycles[k - 1].status != Status.COMPLETE and not official_today:
         return k - 1
     return k

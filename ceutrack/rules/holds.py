@@ -101,21 +101,19 @@ def first_change(
     return None
 
 
-def event_days(
-    person: PersonInput,
-    body: str,
-    cycles: Iterable[CycleResult],
-    *,
-    after: date,
-    catalog: Catalog,
-) -> Iterator[date]:
-    """Days after `after` on which the whole input must be evaluated again for `body`: a
-    cycle starts or ends, or a future-dated activity marked for the body or a future-dated
-    credential of the body takes effect (until then both are rejected at entry, 3.1)."""
+def cycle_bounds(cycles: Iterable[CycleResult]) -> Iterator[date]:
+    """Days a cycle starts, or ends (the day after its end): the current cycle may move."""
     for cycle in cycles:
         yield cycle.start
         if cycle.end < date.max:
             yield date.fromordinal(cycle.end.toordinal() + 1)
+
+
+def future_entries(
+    person: PersonInput, body: str, *, after: date, catalog: Catalog
+) -> Iterator[date]:
+    """Days a future-dated activity marked for `body`, or a future-dated credential of
+    `body`, takes effect (until then both are rejected at entry, 3.1)."""
     marker = MARKED_FOR.get(body)
     for activity in person.activities:
         if activity.completed_on > after and marker is not None and marker(activity):

@@ -26,7 +26,15 @@ from ceutrack.rules.requirements import (
     topic_minimums,
 )
 from ceutrack.rules.scenario import ScenarioError, parse_scenario, to_json
-from ceutrack.rules.status import STATUS_RANK, Timing, cycle_status, reminder_due, timing
+from ceutrack.rules.status import (
+    STATUS_RANK,
+    Timing,
+    cycle_status,
+    days_left,
+    reminder_due,
+    reminder_for,
+    timing,
+)
 from ceutrack.rules.types import (
     ACTIVITY_KINDS,
     APPRENTICE_REMOVAL,
@@ -123,12 +131,14 @@ __all__ = [
     "current_index",
     "cycle_requirement",
     "cycle_status",
+    "days_left",
     "evaluate",
     "first_cycle",
     "next_cycle",
     "parse_scenario",
     "prorate",
     "reminder_due",
+    "reminder_for",
     "removal_options",
     "required_units",
     "timing",

@@ -36,8 +36,13 @@ def timing(start: date, end: date, today: date) -> Timing:
     return Timing(
         total_days=(end - start).days + 1,
         elapsed_days=max((today - start).days, 0),
-        days_left=(end - today).days,
+        days_left=days_left(end, today),
     )
+
+
+def days_left(end: date, today: date) -> int:
+    """Days from today to a cycle's end (negative once it has ended), as section 4 counts."""
+    return (end - today).days
 
 
 def expected_units(required: Decimal, t: Timing) -> Decimal:

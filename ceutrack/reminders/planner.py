@@ -168,7 +168,7 @@ def _set_next_checks(evaluations: dict[int, rules.Evaluation], *, started: datet
     NextCheck.objects.filter(
         user_id__in=[user_id for user_id, day in checks.items() if day is None]
     ).delete()
-    NextCheck.objects.filter(user_id__in=list(evaluations), changed_at__gte=started).update(
+    NextCheck.objects.filter(user_id__in=list(evaluations), changed_at__gt=started).update(
         check_on=CHECK_NOW
     )
 

@@ -5,8 +5,8 @@ these models with bulk_create/update (no signals) must call `checks_due(user_ids
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -36,24 +36,19 @@ PERSON_RECORDS = (
 # User fields the engine reads (membership month) or that move the person's "today".
 USER_INPUT_FIELDS = frozenset({"time_zone", "aapc_membership_month"})
 
-_pending = threading.local()
-
 
 def checks_due(user_ids: Iterable[int]) -> None:
-    """Reset these people's next check once the current transaction commits."""
-    if not hasattr(_pending, "ids"):
-        _pending.ids = set()
-    _pending.ids.update(user_ids)
-    transaction.on_commit(_flush, robust=True)
+    """Reset these people's next check once the current transaction commits (nothing
+    happens if it rolls back)."""
+    ids = sorted(set(user_ids))
+    transaction.on_commit(partial(_reset, ids), robust=True)
 
 
-def _flush() -> None:
-    ids: set[int] = getattr(_pending, "ids", set())
-    if not ids:
-        return
-    batch = sorted(ids)
-    ids.clear()
-    NextCheck.objects.reset(batch, now=timezone.now())
+def _reset(user_ids: list[int]) -> None:
+    # A person deleted in the same transaction (their records cascade) needs no check.
+    existing = list(User.objects.filter(pk__in=user_ids).values_list("pk", flat=True))
+    if existing:
+        NextCheck.objects.reset(existing, now=timezone.now())
 
 
 def _record_changed(sender: type, instance: Any, **kwargs: Any) -> None:

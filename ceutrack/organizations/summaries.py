@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from ceutrack.activities.models import Activity
 from ceutrack.credentials.models import Credential
+from ceutrack.fanout import fan_out, run_inline
 from ceutrack.organizations.models import (
     STATUS_RANK,
     ComplianceSummary,
@@ -34,6 +35,8 @@ from ceutrack.organizations.models import (
 from ceutrack.rules import Evaluation
 
 BATCH_SIZE = 500
+# People per Celery task of a dispatched sweep.
+DISPATCH_BATCH_SIZE = 1000
 logger = logging.getLogger(__name__)
 
 _UPDATE_FIELDS = [
@@ -232,15 +235,50 @@ def refresh_organization(organization_id: int) -> int:
     return refresh_summaries(stale_user_ids(visible_staff(organization)))
 
 
-def refresh_stale(*, now: datetime | None = None) -> int:
-    """Beat sweep: every stored row whose verdict stopped holding, and consented staff with
-    no row yet."""
+def sweep_user_ids(*, full: bool = False, now: datetime | None = None) -> list[int]:
+    """Who a sweep recomputes: every stored row whose verdict stopped holding and consented
+    staff with no row yet; with `full`, everybody with a row and all consented staff."""
     now = now or timezone.now()
-    stale = set(
-        ComplianceSummary.objects.filter(valid_until__lte=now).values_list("user_id", flat=True)
+    rows = ComplianceSummary.objects.all()
+    if not full:
+        rows = rows.filter(valid_until__lte=now)
+    people = set(rows.values_list("user_id", flat=True))
+    staff = Membership.objects.consented()
+    if full:
+        people.update(staff.values_list("user_id", flat=True))
+    else:
+        people.update(stale_user_ids(staff, now=now))
+    return sorted(people)
+
+
+def refresh_stale(*, now: datetime | None = None, full: bool = False) -> int:
+    """The sweep inline (manage.py, tests): the same batches dispatch() hands to Celery."""
+    return sum(run_inline(refresh_logged_batch, _sweep_batches(full=full, now=now)))
+
+
+def dispatch(*, full: bool = False, batch_size: int = DISPATCH_BATCH_SIZE) -> int:
+    """The sweep split into batches dispatched as a Celery group over the workers (the
+    beat's run every 15 minutes); returns the number of batches."""
+    from ceutrack.organizations.tasks import refresh_summaries_batch
+
+    return fan_out(
+        refresh_summaries_batch,
+        _sweep_batches(full=full, batch_size=batch_size),
+        name="full summary refresh" if full else "summary refresh",
     )
-    stale.update(stale_user_ids(Membership.objects.consented(), now=now))
-    return refresh_summaries(stale)
+
+
+def _sweep_batches(
+    *, full: bool, now: datetime | None = None, batch_size: int = DISPATCH_BATCH_SIZE
+) -> list[Sequence[int]]:
+    return list(_batches(sweep_user_ids(full=full, now=now), batch_size))
+
+
+def refresh_logged_batch(user_ids: Sequence[int], *, index: int, total: int) -> int:
+    """One batch of a sweep (inline or as a Celery task), with its progress in the log."""
+    written = refresh_summaries(user_ids)
+    logger.info("summary refresh batch %d/%d: %d written", index, total, written)
+    return written
 
 
 def mark_all_stale() -> int:

@@ -22,6 +22,7 @@ from ceutrack import rules
 from ceutrack.accounts.models import User
 from ceutrack.credentials.evaluation import evaluate_people, load_catalog
 from ceutrack.credentials.models import Credential
+from ceutrack.fanout import fan_out, run_inline
 from ceutrack.reminders.models import CHECK_NEVER, CHECK_NOW, NextCheck, Reminder, Status
 
 logger = logging.getLogger(__name__)
@@ -65,11 +66,61 @@ def plan_reminders(
 
 
 def plan(*, today: date | None = None, batch_size: int = 500, full: bool = False) -> PlanReport:
-    """The sweep, inline, batch after batch (Celery's fan-out runs the same batches)."""
+    """The sweep, inline, batch after batch (dispatch() runs the same batches on Celery)."""
     catalog = load_catalog()
     report = PlanReport()
-    for user_ids in sweep_batches(today=today, batch_size=batch_size, full=full):
-        report += plan_batch(user_ids, today=today, catalog=catalog)
+    for batch_report in run_inline(
+        plan_logged_batch,
+        list(sweep_batches(today=today, batch_size=batch_size, full=full)),
+        today=today,
+        catalog=catalog,
+    ):
+        report += batch_report
+    return report
+
+
+# People per Celery task of a dispatched sweep.
+DISPATCH_BATCH_SIZE = 1000
+
+
+def dispatch(
+    *, today: date | None = None, full: bool = False, batch_size: int = DISPATCH_BATCH_SIZE
+) -> int:
+    """The sweep split into batches dispatched as a Celery group over the workers (the
+    beat's daily run); returns the number of batches."""
+    from ceutrack.reminders.tasks import plan_reminders_batch
+
+    return fan_out(
+        plan_reminders_batch,
+        list(sweep_batches(today=today, batch_size=batch_size, full=full)),
+        name="full reminder planning" if full else "reminder planning",
+        today=None if today is None else today.isoformat(),
+    )
+
+
+def plan_logged_batch(
+    user_ids: Sequence[int],
+    *,
+    index: int,
+    total: int,
+    today: date | str | None = None,
+    catalog: rules.Catalog | None = None,
+    enqueue_sender: bool = False,
+) -> PlanReport:
+    """One batch of a sweep (inline or as a Celery task), with its progress in the log."""
+    day = date.fromisoformat(today) if isinstance(today, str) else today
+    report = plan_batch(user_ids, today=day, catalog=catalog)
+    logger.info(
+        "reminder planning batch %d/%d: %d evaluated, %d added",
+        index,
+        total,
+        report.evaluated,
+        report.added,
+    )
+    if report.added and enqueue_sender:
+        from ceutrack.reminders.tasks import send_pending_reminders
+
+        transaction.on_commit(send_pending_reminders.delay)
     return report
 
 

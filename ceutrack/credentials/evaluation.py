@@ -351,14 +351,36 @@ def _evaluate(
     catalog: rules.Catalog,
     thresholds: rules.Thresholds,
 ) -> rules.Evaluation:
-    person = rules.PersonInput(
+    return rules.evaluate(_person(user, rows), today=today, catalog=catalog, thresholds=thresholds)
+
+
+def _person(user: User, rows: _Rows) -> rules.PersonInput:
+    return rules.PersonInput(
         credentials=tuple(rows.credentials),
         activities=tuple(rows.activities),
         official_cycles=tuple(rows.official_cycles),
         aapc_membership_month=user.aapc_membership_month,
         apprentice_evidence=rows.evidence,
     )
-    return rules.evaluate(person, today=today, catalog=catalog, thresholds=thresholds)
+
+
+def evaluate_with_next_reminders(
+    user: User, *, today: date | None = None
+) -> tuple[rules.Evaluation, dict[str, rules.UpcomingReminder | None]]:
+    """evaluate_person, and per body with a current cycle the next reminder that would fall
+    due if the records stayed as they are (rules.next_reminder), from the same queries."""
+    rows = _rows_by_user(user_id=user.pk).get(user.pk, _Rows())
+    person, catalog = _person(user, rows), load_catalog()
+    thresholds = thresholds_from_settings()
+    day = today or user.local_today()
+    evaluation = rules.evaluate(person, today=day, catalog=catalog, thresholds=thresholds)
+    return evaluation, {
+        body.body: rules.next_reminder(
+            person, today=day, body=body.body, catalog=catalog, thresholds=thresholds
+        )
+        for body in evaluation.bodies
+        if body.current is not None
+    }
 
 
 def evaluate_person(

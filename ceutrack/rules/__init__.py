@@ -16,7 +16,7 @@ from ceutrack.rules.catalog import (
     CredentialType,
 )
 from ceutrack.rules.cycles import CycleSpan, build_cycles, first_cycle, next_cycle
-from ceutrack.rules.engine import current_index, evaluate
+from ceutrack.rules.engine import UpcomingReminder, current_index, evaluate, next_reminder
 from ceutrack.rules.requirements import (
     Requirement,
     ceil_to_half,
@@ -125,6 +125,7 @@ __all__ = [
     "Thresholds",
     "Timing",
     "TopicResult",
+    "UpcomingReminder",
     "apprentice_status",
     "build_cycles",
     "ceil_to_half",
@@ -135,6 +136,7 @@ __all__ = [
     "evaluate",
     "first_cycle",
     "next_cycle",
+    "next_reminder",
     "parse_scenario",
     "prorate",
     "reminder_due",

@@ -46,6 +46,7 @@ from ceutrack.rules.types import (
     Evaluation,
     Exclusion,
     PersonInput,
+    Reminder,
     SourcedResult,
     Status,
     Thresholds,
@@ -76,6 +77,46 @@ def evaluate(
             for b in evaluation.bodies
         ),
     )
+
+
+@dataclass(frozen=True)
+class UpcomingReminder:
+    day: date
+    kind: Reminder
+    cycle_end: date
+
+
+# Verdict changes followed when looking for the next reminder (a cycle has a handful).
+_MAX_CHANGES = 24
+
+
+def next_reminder(
+    person: PersonInput,
+    *,
+    today: date,
+    body: str,
+    catalog: Catalog = DEFAULT_CATALOG,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> UpcomingReminder | None:
+    """The next reminder that would fall due for `body` after today's if the input stayed the
+    same: the first verdict change (following `holds_until`) that calls for a reminder other
+    than the one due today. None when no date alone brings one."""
+    result = evaluate(person, today=today, catalog=catalog, thresholds=thresholds).body(body)
+    if result is None or result.current is None:
+        return None
+    now = (result.current.end, result.current.reminder)
+    day = result.current.holds_until
+    for _ in range(_MAX_CHANGES):
+        if day is None:
+            return None
+        later = evaluate(person, today=day, catalog=catalog, thresholds=thresholds).body(body)
+        cycle = None if later is None else later.current
+        if cycle is None:
+            return None
+        if cycle.reminder is not None and (cycle.end, cycle.reminder) != now:
+            return UpcomingReminder(day=day, kind=cycle.reminder, cycle_end=cycle.end)
+        day = cycle.holds_until
+    return None
 
 
 @dataclass(frozen=True)

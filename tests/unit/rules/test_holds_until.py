@@ -244,3 +244,20 @@ def test_the_verdict_holds_every_day_before_holds_until_and_changes_on_it(case, 
             assert _verdict(person, day, body.body) == reference, (body.body, day, until)
         if until is not None:
             assert _verdict(person, until, body.body) != reference
+
+
+def test_the_next_reminder_skips_verdict_changes_that_keep_todays_reminder():
+    from ceutrack.rules import next_reminder
+
+    # At risk with 90 days left on 2026-11-15 (due_90); the next kind is due_30 on 2027-01-01.
+    person = _cpc(date(2023, 1, 10), _aapc_units(date(2025, 3, 15), "20"))
+
+    upcoming = next_reminder(person, today=date(2026, 11, 15), body="AAPC")
+
+    assert upcoming is not None
+    assert (upcoming.day, upcoming.kind, upcoming.cycle_end) == (
+        date(2027, 1, 1),
+        Reminder.DUE_30,
+        date(2027, 1, 31),
+    )
+    assert next_reminder(person, today=date(2026, 11, 15), body="AHIMA") is None

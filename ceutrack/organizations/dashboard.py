@@ -49,7 +49,6 @@ def staff_and_counts(
         rows = _grouped(staff, now=timezone.now())
     if any(row["stale"] for row in rows):
         summaries.refresh_later(organization.pk)
-        rows = _grouped(staff, now=timezone.now())  # as it stands once the task was queued
     counts = {
         row["user__compliance_summary__status"] or SummaryStatus.NONE: row["n"] for row in rows
     }

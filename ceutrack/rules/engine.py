@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from typing import Protocol
+from typing import NamedTuple, Protocol, overload
 
 from ceutrack.rules.apprentice import apprentice_status
 from ceutrack.rules.catalog import DEFAULT_CATALOG, BodyRules, Catalog
@@ -163,8 +163,7 @@ def _holds_until(later: _Later, body: str, today: date) -> date | None:
             return change
         if event != entries and event <= cycles[-1].end:
             # Only the day moved: the same cycles, each with its status on that day.
-            redated = [replace(c, status=verdict_on(c, event, later.thresholds)[2]) for c in cycles]
-            at = current_index(redated, redated, event)
+            at = current_index(cycles, _StatusesOn(cycles, event, later.thresholds), event)
             found = None if at is None else cycles[at]
             now = None if found is None else verdict_on(found, event, later.thresholds)
         else:
@@ -342,9 +341,35 @@ class _Dated(Protocol):
     def official(self) -> bool: ...
 
 
-def current_index(
-    spans: Sequence[_Dated], cycles: Sequence[CycleResult], today: date
-) -> int | None:
+class _HasStatus(Protocol):
+    @property
+    def status(self) -> Status: ...
+
+
+class _Status(NamedTuple):
+    status: Status
+
+
+class _StatusesOn(Sequence[_Status]):
+    """The cycles' statuses on another day, worked out only for the cycles asked about."""
+
+    def __init__(self, cycles: Sequence[CycleResult], day: date, thresholds: Thresholds):
+        self.cycles, self.day, self.thresholds = cycles, day, thresholds
+
+    def __len__(self) -> int:
+        return len(self.cycles)
+
+    @overload
+    def __getitem__(self, index: int) -> _Status: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[_Status]: ...
+    def __getitem__(self, index: int | slice) -> _Status | Sequence[_Status]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return _Status(verdict_on(self.cycles[index], self.day, self.thresholds)[2])
+
+
+def current_index(spans: Sequence[_Dated], cycles: Sequence[_HasStatus], today: date) -> int | None:
     """The cycle containing today (or the next one, past a gap between official cycles),
     unless the cycle just before it ended incomplete: that one stays current, lapsed. An
     official cycle containing today is current whatever came before it (7.7, 7.11)."""

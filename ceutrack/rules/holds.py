@@ -12,10 +12,9 @@ the whole input only on event days (ceutrack.rules.engine).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Iterator
 from datetime import date
-from fractions import Fraction
+from decimal import ROUND_FLOOR, Decimal
 
 from ceutrack.rules.catalog import Catalog
 from ceutrack.rules.counting import MARKED_FOR
@@ -58,23 +57,27 @@ def threshold_days(cycle: CycleResult, thresholds: Thresholds) -> list[date]:
       days_left <= x                for x in at_risk_days, 90, 30, 7 and the submit window
       days_left < 0                 (lapsed)
     Each flips where e, or days_left, crosses a constant X; the day it flips is S + floor(X),
-    S + floor(X) + 1 or S + ceil(X) depending on the direction and strictness, so all three
-    are returned (a day too many only costs one check). S itself is where e stops being 0.
+    S + floor(X) + 1 or S + ceil(X) depending on the direction and strictness, so the days
+    from S + floor(X) - 1 to S + floor(X) + 2 are returned (a day too many only costs one
+    check, and covers the rounding of a Decimal division). S itself is where e stops being 0.
     """
     start, end = cycle.start.toordinal(), cycle.end.toordinal()
-    total = Fraction(cycle.total_days)
-    required, progress = Fraction(cycle.required), Fraction(cycle.progress)
-    a = Fraction(thresholds.behind_elapsed_share)
-    b = Fraction(thresholds.behind_pace_share)
-    m = Fraction(thresholds.at_risk_margin_share)
-    crossings = [a * total]
-    if b * required != 0:
-        crossings.append(progress * total / (b * required))
-    if required != 0:
-        crossings.append((progress * total + m * required * total) / required)
     days = {start, start + 1}
-    for x in crossings:
-        days.update(start + k for k in (math.floor(x), math.floor(x) + 1, math.ceil(x)))
+    complete = cycle.remaining <= 0 and cycle.self_reviews_done >= cycle.self_reviews_required
+    if not complete:  # a complete cycle's status does not depend on the day
+        total = Decimal(cycle.total_days)
+        required, progress = cycle.required, cycle.progress
+        b, m = thresholds.behind_pace_share, thresholds.at_risk_margin_share
+        crossings = [thresholds.behind_elapsed_share * total]
+        if b * required != 0:
+            crossings.append(progress * total / (b * required))
+        if required != 0:
+            crossings.append((progress * total + m * required * total) / required)
+        for x in crossings:
+            # Decimal division rounds in its 28th digit: one day either side of the exact
+            # floor and ceiling keeps every flip day among the candidates.
+            low = int(x.to_integral_value(rounding=ROUND_FLOOR))
+            days.update(start + k for k in range(low - 1, low + 3))
     left = {thresholds.at_risk_days, SUBMIT_DAYS, -1, *(n for n, _ in DUE_DAYS)}
     for n in left:
         days.update((end - n, end - n + 1))
@@ -91,6 +94,8 @@ def first_change(
 ) -> date | None:
     """The first day in (after, before) whose verdict differs from `reference`, for a cycle
     whose counted units stay fixed over that window; None when none does."""
+    if after > cycle.end:  # ended: complete or lapsed whatever the day
+        return None
     for day in threshold_days(cycle, thresholds):
         if day <= after:
             continue

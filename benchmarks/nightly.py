@@ -16,6 +16,7 @@ temp folder, unless DATABASE_URL names a throwaway database. Then measures:
     moved on (first load and median of the next ones; the summaries were computed the day
     before, as the beat leaves them);
   - sending, through `measure_send_rate(n)` of benchmarks/send_rate.py when that file exists.
+With --check-full, the daily sweep's rows are compared with a full re-plan of the same day.
 Progress goes to stderr; the last line is one JSON object.
 Targets at 100,000 people: daily sweep <= 3 s with <= 5 % of people evaluated; dashboard
 after midnight <= 150 ms.
@@ -251,6 +252,26 @@ def change_records(user_ids: list[int], share: float, seed: int) -> list[int]:
     return changed
 
 
+def incremental_matches_full() -> bool:
+    """The rows after the incremental sweep equal those a full re-plan of DAY1 leaves."""
+    from django.db import transaction
+
+    from ceutrack.reminders.models import Reminder
+    from ceutrack.reminders.planner import plan
+
+    def rows() -> set[tuple[object, ...]]:
+        return set(
+            Reminder.objects.values_list("user_id", "body", "cycle_end", "kind", "planned_on")
+        )
+
+    incremental = rows()
+    with transaction.atomic():
+        plan(today=DAY1, full=True, batch_size=BATCH)
+        full = rows()
+        transaction.set_rollback(True)
+    return incremental == full
+
+
 def dashboard_after_midnight(runs: int) -> dict[str, object]:
     import time_machine
     from django.test import Client
@@ -305,6 +326,11 @@ def main() -> int:
     parser.add_argument("--emails", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument(
+        "--check-full",
+        action="store_true",
+        help="after the daily sweep, re-plan everybody (rolled back) and compare the rows",
+    )
     args = parser.parse_args()
     staff = min(args.staff, args.people)
 
@@ -347,6 +373,11 @@ def main() -> int:
             f"{daily_s:.2f} s, {daily.evaluated:,} evaluated, {daily.added:,} reminders"
         )
 
+        matches = None
+        if args.check_full:
+            matches = incremental_matches_full()
+            say(f"incremental rows equal a full re-plan's: {matches}")
+
         page = dashboard_after_midnight(args.runs)
         say(f"dashboard after midnight ({staff:,} staff): {page}")
 
@@ -368,6 +399,7 @@ def main() -> int:
             "evaluated_daily": daily.evaluated,
             "evaluated_daily_share": round(share, 4),
             "planned_daily": daily.added,
+            "daily_matches_full": matches,
             "staff": staff,
             "dashboard_after_midnight_ms": page["first_ms"],
             "dashboard_after_midnight_median_ms": page["median_ms"],

@@ -12,9 +12,15 @@ from django.core.management import call_command
 from django.db import connection, transaction
 
 from ceutrack.credentials.models import OfficialCycle
-from ceutrack.reminders.models import CHECK_NOW, NextCheck, Reminder
+from ceutrack.reminders.models import CHECK_NOW, NextCheck, Reminder, ReminderPreferences
 from ceutrack.reminders.planner import due_user_ids, plan, plan_reminders
-from tests.factories import ActivityFactory, CredentialFactory, UserFactory, credential_type
+from tests.factories import (
+    ActivityFactory,
+    CredentialFactory,
+    MembershipFactory,
+    UserFactory,
+    credential_type,
+)
 from tests.integration.reminders.people import PLANNING_DAY, coder_with_cpc
 
 pytestmark = pytest.mark.django_db
@@ -154,9 +160,18 @@ def test_a_change_to_a_persons_records_makes_them_due_for_their_next_check(
             user=user, body="AAPC", start=date(2025, 1, 10), end=date(2026, 8, 31)
         ),
         lambda user: user.activities.first().delete(),
+        lambda user: ReminderPreferences.objects.create(user=user, at_risk=False),
+        lambda user: MembershipFactory(user=user),
         lambda: None,
     ],
-    ids=["credential", "official-cycle", "deleted-activity", "nothing"],
+    ids=[
+        "credential",
+        "official-cycle",
+        "deleted-activity",
+        "preferences",
+        "membership",
+        "nothing",
+    ],
 )
 def test_each_kind_of_record_change_triggers_the_next_check(
     change, django_capture_on_commit_callbacks

@@ -138,7 +138,8 @@ class _Later:
 
 
 # Events are cycle bounds and future-dated entries: a few per person. The bound only stops
-# a pathological input (thousands of future-dated activities) from running on.
+# a pathological input (hundreds of future-dated activities) from running on; it then
+# answers the last event day reached, an early date on which to look again.
 _MAX_EVENTS = 400
 
 

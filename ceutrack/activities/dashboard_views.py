@@ -7,6 +7,7 @@ for the templates, in a fixed number of queries whatever the number of activitie
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -31,9 +32,13 @@ from ceutrack.activities.presenters import (
     present_history,
     present_rejections,
 )
-from ceutrack.credentials.evaluation import evaluate_person, load_catalog
+from ceutrack.credentials.evaluation import (
+    evaluate_person,
+    evaluate_with_next_reminders,
+    load_catalog,
+)
 from ceutrack.credentials.models import Body
-from ceutrack.rules import BodyResult, Evaluation
+from ceutrack.rules import BodyResult, Evaluation, UpcomingReminder
 
 
 @dataclass(frozen=True)
@@ -43,11 +48,47 @@ class Chart:
     description: str
 
 
+# The engine's reminder kinds in words (as the reminder preferences name them).
+REMINDER_LABELS = {
+    "at_risk": "At risk",
+    "behind": "Behind",
+    "due_90": "90 days left",
+    "due_30": "30 days left",
+    "due_7": "7 days left",
+    "lapsed": "Lapsed",
+    "submit": "Time to submit",
+}
+
+
+@dataclass(frozen=True)
+class ReminderLine:
+    """Which reminder is due now for a body, and when the next one would come if nothing
+    changed (both from the engine)."""
+
+    due_now: str | None
+    next_kind: str | None
+    next_on: date | None
+
+
+def reminder_line(result: BodyResult, upcoming: UpcomingReminder | None) -> ReminderLine | None:
+    if result.current is None:
+        return None
+    due = result.current.reminder
+    return ReminderLine(
+        due_now=None if due is None else REMINDER_LABELS.get(str(due), str(due)),
+        next_kind=None
+        if upcoming is None
+        else REMINDER_LABELS.get(str(upcoming.kind), str(upcoming.kind)),
+        next_on=None if upcoming is None else upcoming.day,
+    )
+
+
 @dataclass(frozen=True)
 class DashboardCard:
     card: BodyCard
     chart: Chart | None
     excluded_count: int
+    reminder: ReminderLine | None = None
 
 
 def _chart(result: BodyResult, *, evaluation: Evaluation) -> Chart | None:
@@ -103,12 +144,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def coder_context(user: User) -> dict[str, Any]:
     """The coder's own dashboard as template context (also shown under a manager's home)."""
     catalog = load_catalog()
-    evaluation = evaluate_person(user, today=user.local_today(), catalog=catalog)
+    evaluation, upcoming = evaluate_with_next_reminders(
+        user, today=user.local_today(), catalog=catalog
+    )
     cards = [
         DashboardCard(
             card=present_body(result, catalog=catalog),
             chart=_chart(result, evaluation=evaluation),
             excluded_count=sum(1 for e in evaluation.excluded if e.body == result.body),
+            reminder=reminder_line(result, upcoming.get(result.body)),
         )
         for result in evaluation.bodies
     ]

@@ -79,7 +79,7 @@ COMPLIANCE_FILTERS = [
 @api_view(["GET"])
 def compliance(request: Request, slug: str) -> Response:
     organization, _ = access.get_organization(signed_in(request), slug)
-    staff, counts = staff_and_counts(organization)
+    staff, counts, updating = staff_and_counts(organization)
     form = DashboardFilterForm(request.query_params or None, organization=organization)
     if form.is_bound and not form.is_valid():
         raise FormInvalid(form)
@@ -87,7 +87,8 @@ def compliance(request: Request, slug: str) -> Response:
     paginator = StaffPagination()
     page = paginator.paginate_queryset(filter_staff(staff, data).values(*ROW_COLUMNS), request)
     response = paginator.get_paginated_response(s.StaffRowSerializer(page, many=True).data)
-    response.data = {"counts": counts, **response.data}
+    # `updating`: rows shown with their last verdict while a task recomputes them.
+    response.data = {"counts": counts, "updating": updating, **response.data}
     return response
 
 

@@ -4,6 +4,9 @@ Writes are validated by the same Django forms the pages use (ceutrack.api.record
 so the input serializers here only describe the request bodies for the OpenAPI schema.
 """
 
+from functools import cached_property
+from typing import Any
+
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -15,6 +18,7 @@ from ceutrack.api.tokens import LINK_MAX_DAYS, public_url
 from ceutrack.credentials.models import Body, Credential, CredentialType, OfficialCycle
 from ceutrack.credentials.presentation import units
 from ceutrack.organizations.models import Invitation, Role
+from ceutrack.organizations.staff_list import LocalToday, days_left_on
 from ceutrack.reminders.forms import KIND_FIELDS
 from ceutrack.reminders.models import ReminderPreferences
 from ceutrack.rules import DEFAULT_CATALOG
@@ -184,9 +188,7 @@ class StaffRowSerializer(serializers.Serializer):
         source="user__compliance_summary__credentials", allow_null=True
     )
     cycle_end = serializers.DateField(source="user__compliance_summary__cycle_end", allow_null=True)
-    days_left = serializers.IntegerField(
-        source="user__compliance_summary__days_left", allow_null=True
-    )
+    days_left = serializers.SerializerMethodField()
     remaining = serializers.DecimalField(
         source="user__compliance_summary__remaining",
         max_digits=6,
@@ -197,6 +199,26 @@ class StaffRowSerializer(serializers.Serializer):
     last_activity_on = serializers.DateField(
         source="user__compliance_summary__last_activity_on", allow_null=True
     )
+    updating = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_days_left(self, row: dict[str, Any]) -> int | None:
+        # Derived at read time: a stored verdict holds for many days (docs/holds_until.md).
+        return days_left_on(
+            row["user__compliance_summary__cycle_end"], row["user__time_zone"], self._today
+        )
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_updating(self, row: dict[str, Any]) -> bool:
+        """True while a task recomputes this row (its last verdict is shown meanwhile)."""
+        valid_until = row["user__compliance_summary__valid_until"]
+        return row["user__compliance_summary__as_of"] is None or (
+            valid_until is not None and valid_until <= self._today.now
+        )
+
+    @cached_property
+    def _today(self) -> LocalToday:
+        return LocalToday()
 
 
 class InvitationSerializer(serializers.ModelSerializer):

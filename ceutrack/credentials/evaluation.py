@@ -288,6 +288,25 @@ def load_person_input(user: User) -> rules.PersonInput:
     return _person_input(user, _rows_by_user(user_id=user.pk).get(user.pk, _Rows()))
 
 
+def evaluate_with_next_reminders(
+    user: User, *, today: date | None = None, catalog: rules.Catalog | None = None
+) -> tuple[rules.Evaluation, dict[str, rules.UpcomingReminder | None]]:
+    """evaluate_person, and per body with a current cycle the next reminder that would fall
+    due if the records stayed as they are (rules.next_reminder), from the same queries."""
+    rows = _rows_by_user(user_id=user.pk).get(user.pk, _Rows())
+    person, catalog = _person_input(user, rows), catalog or load_catalog()
+    thresholds = thresholds_from_settings()
+    day = today or user.local_today()
+    evaluation = rules.evaluate(person, today=day, catalog=catalog, thresholds=thresholds)
+    return evaluation, {
+        body.body: rules.next_reminder(
+            person, today=day, body=body.body, catalog=catalog, thresholds=thresholds
+        )
+        for body in evaluation.bodies
+        if body.current is not None
+    }
+
+
 def evaluate_person(
     user: User, *, today: date | None = None, catalog: rules.Catalog | None = None
 ) -> rules.Evaluation:

@@ -117,9 +117,10 @@ class NudgeForm(forms.Form):
 
 
 SORTS = {
-    "status": ("user__compliance_summary__status_rank", "user__compliance_summary__days_left"),
+    # Days left order is cycle-end order (days left are derived from it at read time).
+    "status": ("user__compliance_summary__status_rank", "user__compliance_summary__cycle_end"),
     "remaining": ("-user__compliance_summary__remaining",),
-    "days_left": ("user__compliance_summary__days_left",),
+    "days_left": ("user__compliance_summary__cycle_end",),
     "name": ("user__full_name", "user__email"),
 }
 SORT_CHOICES = [

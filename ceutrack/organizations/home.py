@@ -44,7 +44,7 @@ def managed_memberships(user: User) -> list[Membership]:
 
 def overview(membership: Membership) -> Overview:
     organization = membership.organization
-    staff, counts = staff_and_counts(organization)
+    staff, counts, _updating = staff_and_counts(organization)
     attention_count = sum(c["count"] for c in counts if c["status"] in NEEDS_ATTENTION)
     rows: list[StaffRow] = []
     if attention_count:

@@ -370,7 +370,7 @@ STATUS_RANK = {status: rank for rank, status in enumerate(SummaryStatus.values)}
 class ComplianceSummary(models.Model):
     """The engine's verdict on one person, stored so a dashboard of thousands reads rows
     instead of re-evaluating everybody. Refreshed whenever the person's inputs change and
-    once their local day has moved past `as_of` (see ceutrack.organizations.summaries).
+    once the verdict stops holding (see ceutrack.organizations.summaries).
 
     The headline fields describe the person's worst body (then the soonest cycle end);
     `bodies` holds every body's figures for display."""
@@ -379,14 +379,21 @@ class ComplianceSummary(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="compliance_summary"
     )
     as_of = models.DateField(help_text="The person's local date the figures were computed for.")
-    valid_until = models.DateTimeField(help_text="The next local midnight after as_of.")
+    valid_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the verdict stops holding (the engine's holds_until, local "
+        "midnight); empty: only a change to the person's records changes it.",
+    )
     status = models.CharField(max_length=16, choices=SummaryStatus.choices)
     status_rank = models.PositiveSmallIntegerField()
     body_codes = models.CharField(max_length=32, blank=True, help_text="e.g. ',AAPC,AHIMA,'")
     credential_codes = models.CharField(max_length=255, blank=True, help_text="e.g. ',CPC,CRC,'")
     credentials = models.CharField(max_length=255, blank=True)
     cycle_end = models.DateField(null=True, blank=True)
-    days_left = models.IntegerField(null=True, blank=True)
+    days_left = models.IntegerField(
+        null=True, blank=True, help_text="As of as_of; pages derive days left at read time."
+    )
     required = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     earned = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     remaining = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
@@ -397,7 +404,7 @@ class ComplianceSummary(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["valid_until"]),
-            models.Index(fields=["status_rank", "days_left"]),
+            models.Index(fields=["status_rank", "cycle_end"]),
         ]
 
     def __str__(self) -> str:

@@ -3,6 +3,7 @@ summaries, status counts, rows and CSV lines, in a fixed number of queries whate
 of staff."""
 
 import csv
+import zoneinfo
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from ceutrack import rules
 from ceutrack.credentials.presentation import STATUS_BADGE_CLASSES, day, status_label
 from ceutrack.credentials.presentation import units as format_units
 from ceutrack.organizations import summaries
@@ -22,48 +24,54 @@ from ceutrack.organizations.access import visible_staff
 from ceutrack.organizations.forms import SORTS
 from ceutrack.organizations.models import Membership, Organization, SummaryStatus
 
+# People with no stored row at all whom a page may evaluate itself; more wait for the task.
+INLINE_LIMIT = 20
+
 
 def staff_with_fresh_summaries(organization: Organization) -> QuerySet[Membership]:
-    """Visible staff, after recomputing (in bulk) any summary from an earlier local day."""
-    staff = visible_staff(organization)
-    stale = summaries.stale_user_ids(staff)
-    if stale:
-        summaries.refresh_summaries(stale)
-    return staff
+    """Visible staff; stale or missing rows are handed to a task (see staff_and_counts)."""
+    return staff_and_counts(organization)[0]
 
 
 def staff_and_counts(
     organization: Organization,
-) -> tuple[QuerySet[Membership], list[dict[str, Any]]]:
-    """Visible staff and their count per status (worst first, zeros included).
+) -> tuple[QuerySet[Membership], list[dict[str, Any]], int]:
+    """Visible staff, their count per status (worst first, zeros included) and how many
+    rows are being updated.
 
-    The grouping query also counts rows that are missing or from an earlier local day, so
-    the usual page load reads 10,000 people once; only when some are stale are they
-    recomputed in bulk and counted again."""
+    The page never recomputes a crowd: rows whose verdict stopped holding (or all of them
+    after a catalog change) are recomputed by a task and counted meanwhile with their last
+    verdict; only people with no row at all, at most INLINE_LIMIT, are evaluated here. The
+    grouping query also counts those rows, so the usual load reads 10,000 people once."""
     staff = visible_staff(organization)
     rows = _grouped(staff, now=timezone.now())
-    if any(row["stale"] for row in rows):
-        summaries.refresh_summaries(summaries.stale_user_ids(staff))
+    missing = sum(row["missing"] for row in rows)
+    if 0 < missing <= INLINE_LIMIT:
+        summaries.refresh_summaries(summaries.missing_user_ids(staff))
         rows = _grouped(staff, now=timezone.now())
+    if any(row["stale"] for row in rows):
+        summaries.refresh_later(organization.pk)
     counts = {
         row["user__compliance_summary__status"] or SummaryStatus.NONE: row["n"] for row in rows
     }
-    return staff, [
-        {"status": status, "label": label, "count": counts.get(status, 0)}
-        for status, label in SummaryStatus.choices
-    ]
+    return (
+        staff,
+        [
+            {"status": status, "label": label, "count": counts.get(status, 0)}
+            for status, label in SummaryStatus.choices
+        ],
+        sum(row["stale"] for row in rows),
+    )
 
 
 def _grouped(staff: QuerySet[Membership], *, now: datetime) -> list[dict[str, Any]]:
+    missing = Q(user__compliance_summary__isnull=True)
     return list(
         staff.values("user__compliance_summary__status")
         .annotate(
             n=Count("id"),
-            stale=Count(
-                "id",
-                filter=Q(user__compliance_summary__isnull=True)
-                | Q(user__compliance_summary__valid_until__lte=now),
-            ),
+            missing=Count("id", filter=missing),
+            stale=Count("id", filter=missing | Q(user__compliance_summary__valid_until__lte=now)),
         )
         .order_by()
     )
@@ -130,10 +138,12 @@ ROW_COLUMNS = (
     "user__compliance_summary__status",
     "user__compliance_summary__credentials",
     "user__compliance_summary__cycle_end",
-    "user__compliance_summary__days_left",
     "user__compliance_summary__remaining",
     "user__compliance_summary__bodies",
     "user__compliance_summary__last_activity_on",
+    "user__compliance_summary__as_of",
+    "user__compliance_summary__valid_until",
+    "user__time_zone",
 )
 
 
@@ -156,6 +166,7 @@ class StaffRow:
     units: list[str]
     remaining: str
     last_activity_on: str
+    updating: bool  # the verdict shown is the last one; a task is recomputing it
 
 
 def short_date(value: date | None) -> str:
@@ -163,8 +174,32 @@ def short_date(value: date | None) -> str:
     return day(value)
 
 
+class LocalToday:
+    """Each person's own today (per time zone, computed once a page)."""
+
+    def __init__(self, now: datetime | None = None) -> None:
+        self.now = now or timezone.now()
+        self._days: dict[str, date] = {}
+
+    def __call__(self, time_zone: str) -> date:
+        day = self._days.get(time_zone)
+        if day is None:
+            try:
+                zone = zoneinfo.ZoneInfo(time_zone)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                zone = zoneinfo.ZoneInfo("UTC")
+            day = self._days[time_zone] = self.now.astimezone(zone).date()
+        return day
+
+
+def days_left_on(cycle_end: date | None, time_zone: str, today: LocalToday) -> int | None:
+    """Days left derived at read time (the stored verdict holds for many days)."""
+    return None if cycle_end is None else rules.days_left(cycle_end, today(time_zone))
+
+
 def staff_rows(values: Iterable[dict[str, Any]], *, organization: Organization) -> list[StaffRow]:
     labels = dict(SummaryStatus.choices)
+    today = LocalToday()
     # One reverse() for the page; each row only swaps in its own id.
     url = reverse("organizations:member_detail", args=[organization.slug, 0])
     prefix, suffix = url[: url.rindex("/0/")], "/"
@@ -185,7 +220,9 @@ def staff_rows(values: Iterable[dict[str, Any]], *, organization: Organization) 
                 badge_class=STATUS_BADGE_CLASSES.get(status, "text-bg-secondary"),
                 credentials=v["user__compliance_summary__credentials"] or "",
                 cycle_end=short_date(v["user__compliance_summary__cycle_end"]),
-                days_left=v["user__compliance_summary__days_left"],
+                days_left=days_left_on(
+                    v["user__compliance_summary__cycle_end"], v["user__time_zone"], today
+                ),
                 units=[
                     f"{b['body'] + ' ' if several else ''}"
                     f"{format_units(Decimal(b['earned']))} / {format_units(Decimal(b['required']))}"
@@ -193,6 +230,11 @@ def staff_rows(values: Iterable[dict[str, Any]], *, organization: Organization) 
                 ],
                 remaining=_units(v["user__compliance_summary__remaining"]),
                 last_activity_on=short_date(v["user__compliance_summary__last_activity_on"]),
+                updating=v["user__compliance_summary__as_of"] is None
+                or (
+                    v["user__compliance_summary__valid_until"] is not None
+                    and v["user__compliance_summary__valid_until"] <= today.now
+                ),
             )
         )
     return rows
@@ -261,8 +303,10 @@ def csv_lines(staff: QuerySet[Membership]) -> Iterator[str]:
         "user__compliance_summary__bodies",
         "user__compliance_summary__last_activity_on",
         "user__compliance_summary__as_of",
+        "user__time_zone",
     )
-    for name, email, team, status, creds, bodies, last, as_of in staff.values_list(
+    today = LocalToday()
+    for name, email, team, status, creds, bodies, last, as_of, zone in staff.values_list(
         *columns
     ).iterator(chunk_size=2000):
         person = [_safe_cell(name), _safe_cell(email), _safe_cell(team or "")]
@@ -272,6 +316,7 @@ def csv_lines(staff: QuerySet[Membership]) -> Iterator[str]:
             yield writer.writerow([*person, "", none, creds or "", "", "", "", "", "", "", *dates])
             continue
         for b in bodies:
+            days = days_left_on(date.fromisoformat(b["cycle_end"]), zone, today)
             yield writer.writerow(
                 [
                     *person,
@@ -280,7 +325,7 @@ def csv_lines(staff: QuerySet[Membership]) -> Iterator[str]:
                     ", ".join(b.get("credentials", [])),
                     b.get("cycle_start", ""),
                     b["cycle_end"],
-                    b.get("days_left", ""),
+                    "" if days is None else days,
                     format_units(Decimal(b["earned"])),
                     format_units(Decimal(b["required"])),
                     format_units(Decimal(b["remaining"])),

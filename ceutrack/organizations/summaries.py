@@ -2,12 +2,15 @@
 
 Rows are rewritten (a) after any change to a person's inputs (signals in
 ceutrack.organizations.signals queue the person; the refresh runs once the transaction
-commits) and (b) once the person's local day has moved past `as_of` (`valid_until` is the
-next local midnight): the dashboard refreshes such rows in bulk before it reads them and an
-hourly Celery beat task sweeps them. The numbers come only from the engine, through the
-adapter's bulk `evaluate_people`.
+commits) and (b) once the verdict stops holding: `valid_until` is the start, in the person's
+time zone, of the engine's earliest `holds_until` among their bodies (null: no date alone
+changes it). Days left are not stored for display: pages derive them from the cycle end at
+read time. A beat task sweeps the rows past `valid_until` every 15 minutes; the dashboard
+never recomputes a crowd itself (it queues a task and shows the last verdict meanwhile).
+The numbers come only from the engine, through the adapter's bulk `evaluate_people`.
 """
 
+import logging
 import threading
 import zoneinfo
 from collections import defaultdict
@@ -15,12 +18,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from ceutrack.activities.models import Activity
 from ceutrack.credentials.models import Credential
+from ceutrack.fanout import fan_out, run_inline
 from ceutrack.organizations.models import (
     STATUS_RANK,
     ComplianceSummary,
@@ -30,6 +35,9 @@ from ceutrack.organizations.models import (
 from ceutrack.rules import Evaluation
 
 BATCH_SIZE = 500
+# People per Celery task of a dispatched sweep.
+DISPATCH_BATCH_SIZE = 1000
+logger = logging.getLogger(__name__)
 
 _UPDATE_FIELDS = [
     "as_of",
@@ -55,6 +63,19 @@ def next_local_midnight(as_of: date, time_zone: str) -> datetime:
     return datetime.combine(
         as_of + timedelta(days=1), time.min, tzinfo=zoneinfo.ZoneInfo(time_zone)
     )
+
+
+def valid_until(evaluation: Evaluation, time_zone: str) -> datetime | None:
+    """When the stored verdict stops holding: the person's local midnight starting the
+    earliest `holds_until` of their bodies; None when no date alone changes it. A person
+    with no current cycle is looked at again the next local day."""
+    currents = [b.current for b in evaluation.bodies if b.current is not None]
+    if not currents:
+        return next_local_midnight(evaluation.today, time_zone)
+    days = [c.holds_until for c in currents if c.holds_until is not None]
+    if not days:
+        return None
+    return datetime.combine(min(days), time.min, tzinfo=zoneinfo.ZoneInfo(time_zone))
 
 
 def summary_fields(
@@ -87,7 +108,7 @@ def summary_fields(
     codes = sorted({c.upper() for c in credential_codes})
     fields: dict[str, Any] = {
         "as_of": evaluation.today,
-        "valid_until": next_local_midnight(evaluation.today, time_zone),
+        "valid_until": valid_until(evaluation, time_zone),
         "body_codes": "".join(f",{b['body']}" for b in bodies) + ("," if bodies else ""),
         "credential_codes": "".join(f",{c}" for c in codes) + ("," if codes else ""),
         "credentials": ", ".join(codes),
@@ -176,14 +197,88 @@ def stale_user_ids(members: QuerySet[Membership], *, now: datetime | None = None
     )
 
 
-def refresh_stale(*, now: datetime | None = None) -> int:
-    """Beat sweep: every stored row past its day, and consented staff with no row yet."""
-    now = now or timezone.now()
-    stale = set(
-        ComplianceSummary.objects.filter(valid_until__lte=now).values_list("user_id", flat=True)
+def missing_user_ids(members: QuerySet[Membership]) -> list[int]:
+    """People among `members` with no summary row at all."""
+    return list(
+        members.filter(user__compliance_summary__isnull=True).values_list("user_id", flat=True)
     )
-    stale.update(stale_user_ids(Membership.objects.consented(), now=now))
-    return refresh_summaries(stale)
+
+
+# A dashboard opened again while its task runs queues no second one for this long.
+REFRESH_LATER_SECONDS = 60
+
+
+def refresh_later(organization_id: int) -> None:
+    """Queue a task recomputing this organization's stale and missing rows (at most one a
+    minute per organization). A broker that is down is not the page's problem: the beat
+    sweep recomputes the same rows."""
+    from ceutrack.organizations.tasks import refresh_organization_summaries
+
+    key = f"summaries:refresh-later:{organization_id}"
+    if not cache.add(key, 1, timeout=REFRESH_LATER_SECONDS):
+        return
+    try:
+        refresh_organization_summaries.delay(organization_id)
+    except Exception:
+        cache.delete(key)
+        logger.exception("could not queue the summaries of organization %s", organization_id)
+
+
+def refresh_organization(organization_id: int) -> int:
+    """Recompute the visible staff's stale and missing rows of one organization."""
+    from ceutrack.organizations.access import visible_staff
+    from ceutrack.organizations.models import Organization
+
+    organization = Organization.objects.filter(pk=organization_id).first()
+    if organization is None:
+        return 0
+    return refresh_summaries(stale_user_ids(visible_staff(organization)))
+
+
+def sweep_user_ids(*, full: bool = False, now: datetime | None = None) -> list[int]:
+    """Who a sweep recomputes: every stored row whose verdict stopped holding and consented
+    staff with no row yet; with `full`, everybody with a row and all consented staff."""
+    now = now or timezone.now()
+    rows = ComplianceSummary.objects.all()
+    if not full:
+        rows = rows.filter(valid_until__lte=now)
+    people = set(rows.values_list("user_id", flat=True))
+    staff = Membership.objects.consented()
+    if full:
+        people.update(staff.values_list("user_id", flat=True))
+    else:
+        people.update(stale_user_ids(staff, now=now))
+    return sorted(people)
+
+
+def refresh_stale(*, now: datetime | None = None, full: bool = False) -> int:
+    """The sweep inline (manage.py, tests): the same batches dispatch() hands to Celery."""
+    return sum(run_inline(refresh_logged_batch, _sweep_batches(full=full, now=now)))
+
+
+def dispatch(*, full: bool = False, batch_size: int = DISPATCH_BATCH_SIZE) -> int:
+    """The sweep split into batches dispatched as a Celery group over the workers (the
+    beat's run every 15 minutes); returns the number of batches."""
+    from ceutrack.organizations.tasks import refresh_summaries_batch
+
+    return fan_out(
+        refresh_summaries_batch,
+        _sweep_batches(full=full, batch_size=batch_size),
+        name="full summary refresh" if full else "summary refresh",
+    )
+
+
+def _sweep_batches(
+    *, full: bool, now: datetime | None = None, batch_size: int = DISPATCH_BATCH_SIZE
+) -> list[Sequence[int]]:
+    return list(_batches(sweep_user_ids(full=full, now=now), batch_size))
+
+
+def refresh_logged_batch(user_ids: Sequence[int], *, index: int, total: int) -> int:
+    """One batch of a sweep (inline or as a Celery task), with its progress in the log."""
+    written = refresh_summaries(user_ids)
+    logger.info("summary refresh batch %d/%d: %d written", index, total, written)
+    return written
 
 
 def mark_all_stale() -> int:

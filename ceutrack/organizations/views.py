@@ -163,7 +163,7 @@ def membership_leave(request: HttpRequest, membership_id: int) -> HttpResponse:
 @require_GET
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     organization, membership = access.get_organization(request.user, slug)
-    staff, counts = staff_and_counts(organization)
+    staff, counts, updating = staff_and_counts(organization)
     form = DashboardFilterForm(request.GET or None, organization=organization)
     data = form.cleaned_data if form.is_valid() else {}
     paginator = CountedPaginator(
@@ -175,6 +175,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "organization": organization,
         "membership": membership,
         "counts": counts,
+        "updating": updating,
         "filters": filter_fields(form),
         "page": page,
         "rows": staff_rows(page.object_list.values(*ROW_COLUMNS), organization=organization),

@@ -240,3 +240,46 @@ class ReminderPreferences(models.Model):
             raise ValueError(f"Unknown reminder kind {kind!r}")
         setattr(self, kind, False)
         self.save()
+
+
+# A next check on or before every date: the person is due now.
+CHECK_NOW = date(1970, 1, 1)
+# No date alone changes the person's reminders: only a change to their records does.
+CHECK_NEVER = date(9999, 12, 31)
+
+
+class NextCheckQuerySet(models.QuerySet["NextCheck"]):
+    def reset(self, user_ids: Sequence[int], *, now: datetime) -> int:
+        """Make these people due for a check: their records changed (upsert; safe to call
+        inside the changing transaction, and for people who have no row yet)."""
+        rows = [NextCheck(user_id=pk, check_on=CHECK_NOW, changed_at=now) for pk in set(user_ids)]
+        self.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["user"],
+            update_fields=["check_on", "changed_at"],
+        )
+        return len(rows)
+
+
+class NextCheck(models.Model):
+    """When the reminder planner must evaluate a person again: the first local date on which
+    the engine's verdict may change (its `holds_until`), or CHECK_NOW once any of their
+    records changed. A person with credentials and no row is due."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="next_check",
+    )
+    check_on = models.DateField(db_index=True)
+    changed_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last change to the person's records."
+    )
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NextCheckQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: next check {self.check_on}"

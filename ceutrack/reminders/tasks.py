@@ -16,8 +16,17 @@ RETRY = {
 
 
 @shared_task(**RETRY)
-def plan_reminders() -> int:
-    return planner.plan_reminders()
+def plan_reminders(full: bool = False) -> int:
+    return planner.dispatch(full=full)
+
+
+@shared_task(**RETRY)
+def plan_reminders_batch(
+    user_ids: list[int], index: int, total: int, today: str | None = None
+) -> int:
+    return planner.plan_logged_batch(
+        user_ids, index=index, total=total, today=today, enqueue_sender=True
+    ).added
 
 
 @shared_task(**RETRY)

@@ -16,7 +16,7 @@ from ceutrack.rules.catalog import (
     CredentialType,
 )
 from ceutrack.rules.cycles import CycleSpan, build_cycles, first_cycle, next_cycle
-from ceutrack.rules.engine import current_index, evaluate
+from ceutrack.rules.engine import UpcomingReminder, current_index, evaluate, next_reminder
 from ceutrack.rules.progress import MonthTally, monthly_progress
 from ceutrack.rules.requirements import (
     Requirement,
@@ -31,8 +31,10 @@ from ceutrack.rules.status import (
     STATUS_RANK,
     Timing,
     cycle_status,
+    days_left,
     expected_through,
     reminder_due,
+    reminder_for,
     timing,
 )
 from ceutrack.rules.types import (
@@ -132,20 +134,24 @@ __all__ = [
     "Thresholds",
     "Timing",
     "TopicResult",
+    "UpcomingReminder",
     "apprentice_status",
     "build_cycles",
     "ceil_to_half",
     "current_index",
     "cycle_requirement",
     "cycle_status",
+    "days_left",
     "evaluate",
     "expected_through",
     "first_cycle",
     "monthly_progress",
     "next_cycle",
+    "next_reminder",
     "parse_scenario",
     "prorate",
     "reminder_due",
+    "reminder_for",
     "removal_options",
     "required_units",
     "timing",

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple, Protocol, overload
 
 from ceutrack.rules.apprentice import apprentice_status
 from ceutrack.rules.catalog import DEFAULT_CATALOG, BodyRules, Catalog
@@ -20,6 +21,14 @@ from ceutrack.rules.counting import (
     title_duplicates,
 )
 from ceutrack.rules.cycles import CycleSpan, build_cycles
+from ceutrack.rules.holds import (
+    cycle_bounds,
+    first_change,
+    future_entries,
+    next_event,
+    verdict,
+    verdict_on,
+)
 from ceutrack.rules.requirements import HeldType, Requirement, cycle_credentials, cycle_requirement
 from ceutrack.rules.status import cycle_status, expected_units, reminder_due, timing
 from ceutrack.rules.types import (
@@ -39,6 +48,7 @@ from ceutrack.rules.types import (
     Exclusion,
     Outstanding,
     PersonInput,
+    Reminder,
     SourcedResult,
     Status,
     Thresholds,
@@ -52,6 +62,126 @@ def evaluate(
     today: date,
     catalog: Catalog = DEFAULT_CATALOG,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> Evaluation:
+    """The person's evaluation on `today`; each body's current cycle carries `holds_until`."""
+    evaluation = _evaluate(person, today, catalog, thresholds)
+    if not any(b.current is not None for b in evaluation.bodies):
+        return evaluation
+    later = _Later(person, catalog, thresholds, {today: evaluation})
+    return replace(
+        evaluation,
+        bodies=tuple(
+            b
+            if b.current is None
+            else replace(
+                b, current=replace(b.current, holds_until=_holds_until(later, b.body, today))
+            )
+            for b in evaluation.bodies
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class UpcomingReminder:
+    day: date
+    kind: Reminder
+    cycle_end: date
+
+
+# Verdict changes followed when looking for the next reminder (a cycle has a handful).
+_MAX_CHANGES = 24
+
+
+def next_reminder(
+    person: PersonInput,
+    *,
+    today: date,
+    body: str,
+    catalog: Catalog = DEFAULT_CATALOG,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> UpcomingReminder | None:
+    """The next reminder that would fall due for `body` after today's if the input stayed the
+    same: the first verdict change (following `holds_until`) that calls for a reminder other
+    than the one due today. None when no date alone brings one."""
+    result = evaluate(person, today=today, catalog=catalog, thresholds=thresholds).body(body)
+    if result is None or result.current is None:
+        return None
+    now = (result.current.end, result.current.reminder)
+    day = result.current.holds_until
+    for _ in range(_MAX_CHANGES):
+        if day is None:
+            return None
+        later = evaluate(person, today=day, catalog=catalog, thresholds=thresholds).body(body)
+        cycle = None if later is None else later.current
+        if cycle is None:
+            return None
+        if cycle.reminder is not None and (cycle.end, cycle.reminder) != now:
+            return UpcomingReminder(day=day, kind=cycle.reminder, cycle_end=cycle.end)
+        day = cycle.holds_until
+    return None
+
+
+@dataclass(frozen=True)
+class _Later:
+    """The same input evaluated on later event days, each day at most once."""
+
+    person: PersonInput
+    catalog: Catalog
+    thresholds: Thresholds
+    evaluations: dict[date, Evaluation]
+
+    def on(self, day: date) -> Evaluation:
+        found = self.evaluations.get(day)
+        if found is None:
+            found = self.evaluations[day] = _evaluate(
+                self.person, day, self.catalog, self.thresholds
+            )
+        return found
+
+
+# Events are cycle bounds and future-dated entries: a few per person. The bound only stops
+# a pathological input (hundreds of future-dated activities) from running on; it then
+# answers the last event day reached, an early date on which to look again.
+_MAX_EVENTS = 400
+
+
+def _holds_until(later: _Later, body: str, today: date) -> date | None:
+    """First day after `today` with another current cycle, status or reminder for `body`
+    (docs/holds_until.md): threshold days between events, the cycles re-dated on a cycle
+    bound, and the whole input evaluated again only when a future-dated entry takes effect."""
+    result = later.on(today).body(body)
+    assert result is not None and result.current is not None
+    reference = verdict(result.current)
+    day, cycle, cycles = today, result.current, result.cycles
+    for _ in range(_MAX_EVENTS):
+        bounds = next_event(cycle_bounds(cycles), after=day)
+        entries = next_event(
+            future_entries(later.person, body, after=day, catalog=later.catalog), after=day
+        )
+        event = min((d for d in (bounds, entries) if d is not None), default=None)
+        change = first_change(
+            cycle, reference, after=day, before=event, thresholds=later.thresholds
+        )
+        if change is not None or event is None:
+            return change
+        if event != entries and event <= cycles[-1].end:
+            # Only the day moved: the same cycles, each with its status on that day.
+            at = current_index(cycles, _StatusesOn(cycles, event, later.thresholds), event)
+            found = None if at is None else cycles[at]
+            now = None if found is None else verdict_on(found, event, later.thresholds)
+        else:
+            body_result = later.on(event).body(body)
+            found = None if body_result is None else body_result.current
+            now = None if found is None else verdict(found)
+            cycles = () if body_result is None else body_result.cycles
+        if found is None or now != reference:
+            return event
+        day, cycle = event, found
+    return day
+
+
+def _evaluate(
+    person: PersonInput, today: date, catalog: Catalog, thresholds: Thresholds
 ) -> Evaluation:
     held, rejected_credentials = accept_credentials(
         person.credentials, today=today, catalog=catalog
@@ -246,16 +376,51 @@ def _exclusion_reasons(
     return {a.id: reasons[a.id] for a in marked if a.id in reasons}, duplicate_of
 
 
-def current_index(
-    spans: Sequence[CycleSpan], cycles: Sequence[CycleResult], today: date
-) -> int | None:
+class _Dated(Protocol):
+    @property
+    def start(self) -> date: ...
+    @property
+    def end(self) -> date: ...
+    @property
+    def official(self) -> bool: ...
+
+
+class _HasStatus(Protocol):
+    @property
+    def status(self) -> Status: ...
+
+
+class _Status(NamedTuple):
+    status: Status
+
+
+class _StatusesOn(Sequence[_Status]):
+    """The cycles' statuses on another day, worked out only for the cycles asked about."""
+
+    def __init__(self, cycles: Sequence[CycleResult], day: date, thresholds: Thresholds):
+        self.cycles, self.day, self.thresholds = cycles, day, thresholds
+
+    def __len__(self) -> int:
+        return len(self.cycles)
+
+    @overload
+    def __getitem__(self, index: int) -> _Status: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[_Status]: ...
+    def __getitem__(self, index: int | slice) -> _Status | Sequence[_Status]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return _Status(verdict_on(self.cycles[index], self.day, self.thresholds)[2])
+
+
+def current_index(spans: Sequence[_Dated], cycles: Sequence[_HasStatus], today: date) -> int | None:
     """The cycle containing today (or the next one, past a gap between official cycles),
     unless the cycle just before it ended incomplete: that one stays current, lapsed. An
     official cycle containing today is current whatever came before it (7.7, 7.11)."""
     k = next((i for i, s in enumerate(spans) if s.end >= today), None)
     if k is None:
         return len(cycles) - 1 if cycles and cycles[-1].status != Status.COMPLETE else None
-    official_today = spans[k].official and spans[k].contains(today)
+    official_today = spans[k].official and spans[k].start <= today <= spans[k].end
     if k > 0 and cycles[k - 1].status != Status.COMPLETE and not official_today:
         return k - 1
     return k

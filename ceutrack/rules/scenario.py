@@ -301,6 +301,7 @@ def _current_json(cycle: CycleResult) -> dict[str, object]:
         else {"required": units(cycle.sourced.required), "earned": units(cycle.sourced.earned)},
         "outstanding": [item.code for item in cycle.outstanding],
         "reminder": None if cycle.reminder is None else str(cycle.reminder),
+        "holds_until": None if cycle.holds_until is None else cycle.holds_until.isoformat(),
     }
 
 

@@ -36,8 +36,13 @@ def timing(start: date, end: date, today: date) -> Timing:
     return Timing(
         total_days=(end - start).days + 1,
         elapsed_days=max((today - start).days, 0),
-        days_left=(end - today).days,
+        days_left=days_left(end, today),
     )
+
+
+def days_left(end: date, today: date) -> int:
+    """Days from today to a cycle's end (negative once it has ended), as section 4 counts."""
+    return (end - today).days
 
 
 def expected_units(required: Decimal, t: Timing) -> Decimal:
@@ -81,13 +86,18 @@ def cycle_status(
 
 def reminder_due(cycle: CycleResult) -> Reminder | None:
     """The reminder a current cycle calls for today (at most one)."""
-    if cycle.status == Status.LAPSED:
+    return reminder_for(cycle.status, cycle.days_left)
+
+
+def reminder_for(status: Status, days_left: int) -> Reminder | None:
+    """The reminder a current cycle with this status and days left calls for (section 5)."""
+    if status == Status.LAPSED:
         return Reminder.LAPSED
-    if cycle.status == Status.COMPLETE:
-        return Reminder.SUBMIT if cycle.days_left <= SUBMIT_DAYS else None
-    if cycle.status in (Status.BEHIND, Status.AT_RISK):
+    if status == Status.COMPLETE:
+        return Reminder.SUBMIT if days_left <= SUBMIT_DAYS else None
+    if status in (Status.BEHIND, Status.AT_RISK):
         for days, kind in DUE_DAYS:
-            if cycle.days_left <= days:
+            if days_left <= days:
                 return kind
-        return Reminder.BEHIND if cycle.status == Status.BEHIND else Reminder.AT_RISK
+        return Reminder.BEHIND if status == Status.BEHIND else Reminder.AT_RISK
     return None

@@ -209,6 +209,9 @@ class CycleResult:
     non_domain_cap: Decimal | None = None
     self_reviews_required: int = 0
     self_reviews_done: int = 0
+    # Current cycle only: the first later date on which the same input gives another current
+    # cycle, status or reminder; None when no date alone changes them (ceutrack.rules.holds).
+    holds_until: date | None = None
 
     @property
     def surplus(self) -> Decimal:

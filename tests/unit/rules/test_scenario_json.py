@@ -200,6 +200,7 @@ def test_it_writes_exactly_the_documented_fields():
         "sourced",
         "outstanding",
         "reminder",
+        "holds_until",
     }
     assert set(aapc_body["history"][0]) == {
         "start",

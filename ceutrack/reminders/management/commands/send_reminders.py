@@ -19,6 +19,12 @@ class Command(BaseCommand):
             help="Plan and recheck as if today were YYYY-MM-DD (default: each person's date).",
         )
         parser.add_argument(
+            "--full",
+            action="store_true",
+            help="Re-plan everybody with a credential, not only the people due for a check "
+            "(after a change of thresholds in the settings, say).",
+        )
+        parser.add_argument(
             "--digests",
             action="store_true",
             help="Also plan the weekly manager digests for the last full week.",
@@ -26,7 +32,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         today = _parse_date(options["date"]) if options["date"] else None
-        planned = plan_reminders(today=today, enqueue_sender=False)
+        planned = plan_reminders(today=today, enqueue_sender=False, full=bool(options["full"]))
         self.stdout.write(f"Planned {planned} reminder(s).")
         if options["digests"]:
             digests = plan_weekly_digests(today=today, enqueue_sender=False)

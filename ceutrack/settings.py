@@ -168,8 +168,15 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 # Under DEBUG WhiteNoise serves straight from static/ so edits show without collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+# Certificates are never served as static media: only through a view that checks access.
+# They are the only uploaded files, so MEDIA_ROOT is their folder and there is no MEDIA_URL:
+# the "private" storage (FileSystemStorage under MEDIA_ROOT, no URL) can never link to one.
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
+MEDIA_ROOT = PRIVATE_MEDIA_ROOT
+MEDIA_URL = None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -178,10 +185,6 @@ STORAGES = {
         )
     },
 }
-# Certificates are never served as static media: only through a view that checks access.
-PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
-MEDIA_ROOT = PRIVATE_MEDIA_ROOT
-MEDIA_URL = None
 CERTIFICATE_MAX_BYTES = env.int("CERTIFICATE_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 

@@ -14,13 +14,8 @@ def _isolated_settings(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    from django.utils.functional import empty
-
-    from ceutrack.activities.models import private_storage
     from ceutrack.celery import app
 
-    # The lazy storage fixed its location on first use: rebuild it in this test's temp dir.
-    private_storage._wrapped = empty
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
 

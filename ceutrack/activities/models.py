@@ -4,19 +4,14 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import Storage, storages
 from django.db import models
-from django.utils.functional import LazyObject
 
 
-class PrivateStorage(LazyObject):
-    """Certificates live under PRIVATE_MEDIA_ROOT with no public URL."""
-
-    def _setup(self) -> None:
-        self._wrapped = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
-
-
-private_storage = PrivateStorage()
+def private_storage() -> Storage:
+    """Where certificates and audit packs live: the "private" entry of settings.STORAGES
+    (under PRIVATE_MEDIA_ROOT, with no URL)."""
+    return storages["private"]
 
 
 def certificate_path(instance: models.Model, filename: str) -> str:

@@ -257,7 +257,7 @@ REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
 REMINDER_RETRY_BACKOFF = env.int("REMINDER_RETRY_BACKOFF", default=300)  # seconds, doubles
 REMINDER_CLAIM_TIMEOUT = env.int("REMINDER_CLAIM_TIMEOUT", default=900)  # seconds
 
-# --- Requirements engine thresholds (domain.md section 4).
+# --- Requirements engine thresholds (docs/rules.md §4).
 CEU_BEHIND_ELAPSED_SHARE = env.str("CEU_BEHIND_ELAPSED_SHARE", default="0.25")
 CEU_BEHIND_PACE_SHARE = env.str("CEU_BEHIND_PACE_SHARE", default="0.5")
 CEU_AT_RISK_MARGIN_SHARE = env.str("CEU_AT_RISK_MARGIN_SHARE", default="0.10")

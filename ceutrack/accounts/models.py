@@ -116,5 +116,5 @@ class User(AbstractBaseUser, PermissionsMixin):
             return zoneinfo.ZoneInfo("UTC")
 
     def local_today(self) -> date:
-        """Today's calendar date where the person lives (domain.md section 2)."""
+        """Today's calendar date where the person lives (docs/rules.md §2)."""
         return timezone.now().astimezone(self.zone).date()

@@ -84,7 +84,7 @@ _catalogs: dict[tuple[tuple[Any, ...], tuple[Any, ...]], rules.Catalog] = {}
 
 
 def thresholds_from_settings() -> rules.Thresholds:
-    """Status thresholds (domain.md section 4) from the CEU_* settings."""
+    """Status thresholds (docs/rules.md §4) from the CEU_* settings."""
     return rules.Thresholds(
         behind_elapsed_share=Decimal(str(settings.CEU_BEHIND_ELAPSED_SHARE)),
         behind_pace_share=Decimal(str(settings.CEU_BEHIND_PACE_SHARE)),

@@ -70,7 +70,7 @@ class CredentialForm(forms.ModelForm):
         chosen, earned_on = cleaned.get("credential_type"), cleaned.get("earned_on")
         if chosen is None or earned_on is None:
             return cleaned
-        # The engine decides what it refuses at entry (domain.md 3.1); the form words it.
+        # The engine decides what it refuses at entry (docs/rules.md §3.1); the form words it.
         reason = credential_rejection(
             HeldCredential(code=chosen.code, earned_on=earned_on),
             today=self.user.local_today(),

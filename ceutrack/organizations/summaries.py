@@ -3,9 +3,9 @@
 Rows are rewritten (a) after any change to a person's inputs (signals in
 ceutrack.organizations.signals queue the person; the refresh runs once the transaction
 commits) and (b) once the person's local day has moved past `as_of` (`valid_until` is the
-next local midnight): the dashboard refreshes such rows in bulk before it reads them and an
-hourly Celery beat task sweeps them. The numbers come only from the engine, through the
-adapter's bulk `evaluate_people`.
+next local midnight): the dashboard refreshes such rows in bulk before it reads them and a
+Celery beat task sweeps them every 15 minutes (settings.CELERY_BEAT_SCHEDULE). The numbers come
+only from the engine, through the adapter's bulk `evaluate_people`.
 """
 
 import threading

@@ -18,7 +18,7 @@ from ceutrack.reminders.models import Reminder, Status
 def plan_reminders(
     *, today: date | None = None, batch_size: int = 500, enqueue_sender: bool = True
 ) -> int:
-    """Plan the reminders due today (domain.md section 5) for everyone with a credential.
+    """Plan the reminders due today (docs/rules.md §5) for everyone with a credential.
 
     Without `today` each person's own local date is used. Only the reminder due now is
     planned: a sweep that ran late never plans the kinds it missed. Returns the rows added

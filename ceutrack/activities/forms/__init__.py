@@ -3,7 +3,7 @@ the engine would reject; the others filter the list and take a certificate uploa
 upload form is in `csv_upload`, since it reads the file with `csvio`, which itself runs each row
 through `ActivityForm`.
 
-Which activities are refused at entry (domain.md 3.1) is decided by the engine's
+Which activities are refused at entry (docs/rules.md §3.1) is decided by the engine's
 `activity_rejection`; this form only turns its reason into words.
 """
 

@@ -9,7 +9,7 @@ constant number of queries whatever the number of activities or people.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from decimal import Decimal
@@ -17,7 +17,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.db.models.sql.constants import MULTI
 
 from ceutrack import rules
 from ceutrack.accounts.models import User
@@ -59,28 +58,19 @@ def load_catalog() -> rules.Catalog:
     DEFAULT_CATALOG and rows added later come last. Apprentice-removal thresholds and unit
     limits are not stored and keep the engine's defaults.
     """
-    # The rows are read every time, so an edit (admin, shell, another process) shows at
-    # once; only the conversion of rows seen before is skipped.
-    credential_rows = tuple(
-        CredentialType.objects.order_by("id").values_list(*_CREDENTIAL_FIELDS, named=True)
+    credential_rows = CredentialType.objects.order_by("id").values_list(
+        *_CREDENTIAL_FIELDS, named=True
     )
-    body_rows = tuple(BodyRule.objects.order_by("id").values_list(*_BODY_FIELDS, named=True))
-    key = (credential_rows, body_rows)
-    catalog = _catalogs.get(key)
-    if catalog is None:
-        catalog = replace(
-            rules.DEFAULT_CATALOG,
-            credentials=tuple(_credential_type(row) for row in credential_rows),
-            bodies=tuple(_body_rules(row) for row in body_rows),
-        )
-        _catalogs.clear()  # only the latest catalog is worth keeping
-        _catalogs[key] = catalog
-    return catalog
+    body_rows = BodyRule.objects.order_by("id").values_list(*_BODY_FIELDS, named=True)
+    return replace(
+        rules.DEFAULT_CATALOG,
+        credentials=tuple(_credential_type(row) for row in credential_rows),
+        bodies=tuple(_body_rules(row) for row in body_rows),
+    )
 
 
 _CREDENTIAL_FIELDS = tuple(f.name for f in fields(rules.CredentialType))
 _BODY_FIELDS = tuple(f.name for f in fields(rules.BodyRules))
-_catalogs: dict[tuple[tuple[Any, ...], tuple[Any, ...]], rules.Catalog] = {}
 
 
 def thresholds_from_settings() -> rules.Thresholds:
@@ -178,7 +168,7 @@ def _rows_by_user(**user_filter: Any) -> dict[int, _Rows]:
         .order_by("earned_on", "id")
         .values_list("user_id", "credential_type__code", "earned_on")
     )
-    for user_id, code, earned_on in _converted_rows(credentials):
+    for user_id, code, earned_on in credentials:
         grouped[user_id].credentials.append(rules.HeldCredential(code=code, earned_on=earned_on))
     for cycle in OfficialCycle.objects.filter(**user_filter).order_by("start", "id"):
         grouped[cycle.user_id].official_cycles.append(_official_cycle(cycle))
@@ -189,7 +179,6 @@ def _rows_by_user(**user_filter: Any) -> dict[int, _Rows]:
         .order_by("user_id", "id")
         .values_list(*ACTIVITY_FIELDS)
     )
-    units = _Memo(_units)
     for (
         pk,
         user_id,
@@ -204,12 +193,12 @@ def _rows_by_user(**user_filter: Any) -> dict[int, _Rows]:
         ahima,
         ahima_domain,
         ahima_sourced,
-    ) in _converted_rows(activities):
+    ) in activities:
         grouped[user_id].activities.append(
             rules.Activity(
                 id=str(pk),
                 completed_on=completed_on,
-                units=units(raw_units),
+                units=_units(raw_units),
                 title=title,
                 provider=provider,
                 kind=kind,
@@ -222,54 +211,6 @@ def _rows_by_user(**user_filter: Any) -> dict[int, _Rows]:
             )
         )
     return grouped
-
-
-class _Memo:
-    """A one-argument function remembered per distinct argument (and its type, so that
-    1 and 1.0 or True are not confused)."""
-
-    def __init__(self, function: Callable[[Any], Any]) -> None:
-        self.function = function
-        self.results: dict[tuple[type, Hashable], Any] = {}
-
-    def __call__(self, value: Any) -> Any:
-        key = (type(value), value)
-        try:
-            return self.results[key]
-        except KeyError:
-            result = self.results[key] = self.function(value)
-            return result
-
-
-def _converted_rows(queryset: QuerySet[Any]) -> Iterator[list[Any]]:
-    """The rows of a values_list() queryset, as Django would return them (as lists), with
-    each database converter (SQLite's text to date, number to Decimal, 0/1 to bool) run
-    once per distinct raw value instead of once per row: the same few dates, units and
-    flags repeat across thousands of activities, and the converters were an eighth of an
-    evaluation."""
-    compiler = queryset.query.get_compiler(using=queryset.db)
-    rows = [row for chunk in compiler.execute_sql(MULTI) for row in chunk]
-    if not rows:
-        return
-    columns = [s[0] for s in compiler.select[0 : compiler.col_count]]
-    plan = [
-        (position, _Memo(_chain(functions, expression, compiler.connection)))
-        for position, (functions, expression) in compiler.get_converters(columns).items()
-    ]
-    for row in rows:
-        values = list(row)
-        for position, convert in plan:
-            values[position] = convert(values[position])
-        yield values
-
-
-def _chain(functions: list[Any], expression: Any, connection: Any) -> Callable[[Any], Any]:
-    def convert(value: Any) -> Any:
-        for function in functions:
-            value = function(value, expression, connection)
-        return value
-
-    return convert
 
 
 def _person_input(user: User, rows: _Rows) -> rules.PersonInput:

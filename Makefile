@@ -15,7 +15,7 @@ help:
 	@echo "make run        install, migrate, seed demo data, start web + worker + beat (Ctrl-C stops all)"
 	@echo "make test       ruff, mypy, compose schema, pytest on real PostgreSQL, Redis and Chromium"
 	@echo "make test-fast  pytest on SQLite with no services (quick loop)"
-	@echo "make lint       ruff check + format check + mypy"
+	@echo "make lint       ruff check + format check + mypy + import-linter"
 	@echo "make lock       bring requirements/*.txt in line with pyproject.toml, keeping pins"
 	@echo "make upgrade    re-resolve requirements/*.txt to the newest versions pyproject allows"
 
@@ -56,6 +56,7 @@ lint: install
 	@$(VENV)/bin/ruff check ceutrack tests
 	@$(VENV)/bin/ruff format --check ceutrack tests
 	@$(VENV)/bin/mypy
+	@$(VENV)/bin/lint-imports --no-cache
 
 # `make lock` brings requirements/*.txt in line with pyproject.toml, keeping every pin it can
 # (a new dependency gets the newest allowed version); `make upgrade` re-resolves everything to the

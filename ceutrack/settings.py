@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "ceutrack.activities",
     "ceutrack.organizations",
     "ceutrack.reminders",
+    "ceutrack.demo",
 ]
 
 MIDDLEWARE = [

@@ -31,10 +31,10 @@ from fpdf import FPDF
 
 from ceutrack.accounts.models import User
 from ceutrack.activities.certificates import content_type_of, remove_after_commit
+from ceutrack.activities.evaluation import evaluate_person
 from ceutrack.activities.models import Activity, AuditPack
 from ceutrack.activities.prefill import mismatches, parse_certificate, pdf_text
 from ceutrack.activities.presenters import STATUS_LABELS, format_units
-from ceutrack.credentials.evaluation import evaluate_person
 from ceutrack.rules import AAPC, BodyResult, CycleResult, Evaluation
 
 log = logging.getLogger(__name__)

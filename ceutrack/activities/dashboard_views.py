@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from ceutrack.activities.charts import MonthPoint, chart_description, monthly_points, render_svg
+from ceutrack.activities.evaluation import evaluate_person
 from ceutrack.activities.models import Activity
 from ceutrack.activities.presenters import (
     BodyCard,
@@ -22,7 +23,6 @@ from ceutrack.activities.presenters import (
     present_history,
     present_rejections,
 )
-from ceutrack.credentials.evaluation import evaluate_person
 from ceutrack.credentials.models import Body
 from ceutrack.rules import BodyResult, Evaluation
 

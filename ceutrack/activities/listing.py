@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet
 from django.utils.dateformat import format as format_date
 
+from ceutrack.activities.evaluation import activity_allocations
 from ceutrack.activities.models import Activity
-from ceutrack.credentials.evaluation import activity_allocations
 from ceutrack.credentials.models import Body
 from ceutrack.rules import CycleResult, Evaluation
 from ceutrack.rules.types import (

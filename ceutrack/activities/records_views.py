@@ -24,6 +24,7 @@ from ceutrack.activities.certificates import (
     remove_after_commit,
     serve_certificate,
 )
+from ceutrack.activities.evaluation import evaluate_person
 from ceutrack.activities.forms import (
     ActivityFilterForm,
     ActivityForm,
@@ -33,7 +34,6 @@ from ceutrack.activities.forms.csv_upload import CsvUploadForm
 from ceutrack.activities.listing import cycle_choices, filter_activities
 from ceutrack.activities.models import Activity, AuditPack, CalendarFeed, PendingCertificate
 from ceutrack.activities.prefill import Proposal, parse_certificate, pdf_text
-from ceutrack.credentials.evaluation import evaluate_person
 
 IMPORT_SESSION_KEY = "activities_csv_import"
 # Pending certificates nobody confirmed are dropped when the same person starts another.

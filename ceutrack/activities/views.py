@@ -18,10 +18,10 @@ from ceutrack.activities.certificates import (
     remove_after_commit,
     serve_certificate,
 )
+from ceutrack.activities.evaluation import evaluate_person
 from ceutrack.activities.forms import ActivityFilterForm, ActivityForm
 from ceutrack.activities.listing import describe_rows, filter_activities
 from ceutrack.activities.models import Activity
-from ceutrack.credentials.evaluation import evaluate_person
 
 PAGE_SIZE = 25
 

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.dateformat import format as format_date
 
 from ceutrack.accounts.models import User
-from ceutrack.credentials.evaluation import load_catalog
+from ceutrack.credentials.catalog import load_catalog
 from ceutrack.credentials.models import (
     ApprenticeEvidence,
     Body,

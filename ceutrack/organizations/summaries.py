@@ -124,7 +124,7 @@ def _batches(ids: Sequence[int], size: int) -> Iterator[Sequence[int]]:
 def refresh_summaries(user_ids: Iterable[int]) -> int:
     """Evaluate these people with the engine (in bulk) and upsert their summaries."""
     from ceutrack.accounts.models import User
-    from ceutrack.credentials.evaluation import evaluate_people
+    from ceutrack.activities.evaluation import evaluate_people
 
     ids = sorted(set(user_ids))
     written = 0

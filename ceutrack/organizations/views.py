@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from ceutrack.activities.certificates import serve_certificate
+from ceutrack.activities.evaluation import evaluate_person
 from ceutrack.activities.models import Activity
 from ceutrack.activities.presenters import present_body
-from ceutrack.credentials.evaluation import evaluate_person
 from ceutrack.organizations import access, ratelimit, services
 from ceutrack.organizations.forms import (
     ConsentForm,

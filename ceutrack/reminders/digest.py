@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from ceutrack import rules
 from ceutrack.accounts.models import User
-from ceutrack.credentials.evaluation import evaluate_people
+from ceutrack.activities.evaluation import evaluate_people
 from ceutrack.organizations.access import managers_of_anyone
 from ceutrack.organizations.models import VIEW_ROLES, Membership
 from ceutrack.reminders.emails import absolute_url, build_message, unsubscribe_url

@@ -10,7 +10,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ceutrack import rules
-from ceutrack.credentials.evaluation import evaluate_people, load_catalog
+from ceutrack.activities.evaluation import evaluate_people
+from ceutrack.credentials.catalog import load_catalog
 from ceutrack.credentials.models import Credential
 from ceutrack.reminders.models import Reminder, Status
 

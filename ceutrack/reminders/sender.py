@@ -28,7 +28,8 @@ from django.utils import timezone
 
 from ceutrack import rules
 from ceutrack.accounts.models import User
-from ceutrack.credentials.evaluation import evaluate_people, load_catalog
+from ceutrack.activities.evaluation import evaluate_people
+from ceutrack.credentials.catalog import load_catalog
 from ceutrack.organizations.access import managers_of
 from ceutrack.reminders import digest
 from ceutrack.reminders.emails import build_message, unsubscribe_url

@@ -41,7 +41,7 @@ committed = pytest.mark.django_db(transaction=True)
 def evaluations_of_everyone(today: date) -> dict[str, str]:
     """Every person's whole evaluation, as comparable JSON text keyed by email."""
     from ceutrack.accounts.models import User
-    from ceutrack.credentials.evaluation import evaluate_person
+    from ceutrack.activities.evaluation import evaluate_person
 
     return {
         user.email: json.dumps(

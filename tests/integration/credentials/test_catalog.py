@@ -10,7 +10,7 @@ from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 
 from ceutrack import rules
-from ceutrack.credentials.evaluation import load_catalog
+from ceutrack.credentials.catalog import load_catalog
 from ceutrack.credentials.models import Body, BodyRule, CredentialType
 from ceutrack.rules import AAPC, AHIMA, DEFAULT_CATALOG
 

@@ -1,33 +1,32 @@
 """The adapter between the database and the requirements engine (ceutrack.rules).
 
 Views, tasks and exports call `evaluate_person` / `evaluate_people`; nothing else turns rows
-into engine inputs. The catalog comes from CredentialType and BodyRule rows, so an admin's
-edit changes every computation; the thresholds come from settings. Both functions issue a
-constant number of queries whatever the number of activities or people.
+into engine inputs. The catalog and thresholds come from ceutrack.credentials.catalog (rows an
+admin may edit, and settings). Both functions issue a constant number of queries whatever the
+number of activities or people. It lives in the activities app because it reads both the
+credentials app's rows and the activities.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 
 from ceutrack import rules
 from ceutrack.accounts.models import User
 from ceutrack.activities.models import Activity
-from ceutrack.credentials.models import (
-    ApprenticeEvidence,
-    BodyRule,
-    Credential,
-    CredentialType,
-    OfficialCycle,
+from ceutrack.credentials.catalog import (
+    engine_units,
+    load_catalog,
+    optional_engine_units,
+    thresholds_from_settings,
 )
+from ceutrack.credentials.models import ApprenticeEvidence, Credential, OfficialCycle
 
 # Only what the engine reads, fetched as tuples: building thousands of model instances
 # costs more than evaluating them.
@@ -48,99 +47,19 @@ ACTIVITY_FIELDS = (
 )
 
 
-# ------------------------------------------------------------------ catalog and settings
-
-
-def load_catalog() -> rules.Catalog:
-    """The engine's catalog from the database (2 queries).
-
-    Rows are read by id, which is the seed order, so the engine sees the same order as
-    DEFAULT_CATALOG and rows added later come last. Apprentice-removal thresholds and unit
-    limits are not stored and keep the engine's defaults.
-    """
-    credential_rows = CredentialType.objects.order_by("id").values_list(
-        *_CREDENTIAL_FIELDS, named=True
-    )
-    body_rows = BodyRule.objects.order_by("id").values_list(*_BODY_FIELDS, named=True)
-    return replace(
-        rules.DEFAULT_CATALOG,
-        credentials=tuple(_credential_type(row) for row in credential_rows),
-        bodies=tuple(_body_rules(row) for row in body_rows),
-    )
-
-
-_CREDENTIAL_FIELDS = tuple(f.name for f in fields(rules.CredentialType))
-_BODY_FIELDS = tuple(f.name for f in fields(rules.BodyRules))
-
-
-def thresholds_from_settings() -> rules.Thresholds:
-    """Status thresholds (docs/rules.md §4) from the CEU_* settings."""
-    return rules.Thresholds(
-        behind_elapsed_share=Decimal(str(settings.CEU_BEHIND_ELAPSED_SHARE)),
-        behind_pace_share=Decimal(str(settings.CEU_BEHIND_PACE_SHARE)),
-        at_risk_margin_share=Decimal(str(settings.CEU_AT_RISK_MARGIN_SHARE)),
-        at_risk_days=int(settings.CEU_AT_RISK_DAYS),
-    )
-
-
-def _units(value: Decimal) -> Decimal:
-    """Drop the trailing zeros a DecimalField adds (36.0 -> 36) so results read as the
-    engine's own data does, without turning 40 into 4E+1."""
-    if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
-    return value.normalize()
-
-
-def _optional_units(value: Decimal | None) -> Decimal | None:
-    return None if value is None else _units(value)
-
-
-def _credential_type(row: Any) -> rules.CredentialType:  # a values_list named row
-    return rules.CredentialType(
-        code=row.code,
-        name=row.name,
-        body=row.body,
-        base_units=_units(row.base_units),
-        topic=row.topic or None,
-        topic_minimum=_optional_units(row.topic_minimum),
-        apprentice_of=row.apprentice_of or None,
-        supersedes=row.supersedes or None,
-        self_review=row.self_review,
-    )
-
-
-def _body_rules(row: Any) -> rules.BodyRules:  # a values_list named row
-    return rules.BodyRules(
-        body=row.body,
-        name=row.name,
-        extra_units=_units(row.extra_units),
-        max_units=_units(row.max_units),
-        cycle_kind=row.cycle_kind,
-        cycle_months=row.cycle_months,
-        prorate_first_cycle=row.prorate_first_cycle,
-        renewal_month_carry=row.renewal_month_carry,
-        index_dedupe=row.index_dedupe,
-        domain_share=_optional_units(row.domain_share),
-        sourced_share=_optional_units(row.sourced_share),
-        sourced_from=row.sourced_from,
-        self_review_count=row.self_review_count,
-        self_review_until=row.self_review_until,
-    )
-
-
 # ------------------------------------------------------------------ rows to engine inputs
 
 
 def _official_cycle(row: OfficialCycle) -> rules.OfficialCycle:
     return rules.OfficialCycle(
-        body=row.body, start=row.start, end=row.end, required=_optional_units(row.required)
+        body=row.body, start=row.start, end=row.end, required=optional_engine_units(row.required)
     )
 
 
 def _evidence(row: ApprenticeEvidence) -> rules.ApprenticeEvidence:
     return rules.ApprenticeEvidence(
         experience_months=row.experience_months,
-        course_contact_hours=_units(row.course_contact_hours),
+        course_contact_hours=engine_units(row.course_contact_hours),
         practicode=row.practicode,
     )
 
@@ -198,7 +117,7 @@ def _rows_by_user(**user_filter: Any) -> dict[int, _Rows]:
             rules.Activity(
                 id=str(pk),
                 completed_on=completed_on,
-                units=_units(raw_units),
+                units=engine_units(raw_units),
                 title=title,
                 provider=provider,
                 kind=kind,

@@ -3,6 +3,7 @@
 import logging
 import tempfile
 from pathlib import Path
+from typing import cast
 
 import redis
 from django.db import connection
@@ -11,17 +12,18 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from ceutrack.accounts.http import AuthenticatedHttpRequest
 from ceutrack.activities.dashboard_views import dashboard
 from ceutrack.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
-BROKER_TIMEOUT = 2.0  # seconds
+BROKER_TIMEOUT = 2  # seconds
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return dashboard(request)
+        return dashboard(cast(AuthenticatedHttpRequest, request))
     return render(request, "landing.html")
 
 

@@ -80,7 +80,10 @@ def _credential_catalog(request):
     empties every table, so the first database test after one seeds the rows again, with the
     migration's own function (from the engine's DEFAULT_CATALOG)."""
     uses = [name for name in DATABASE_FIXTURES if name in request.fixturenames]
-    if not uses and request.node.get_closest_marker("django_db") is None:
+    marker = request.node.get_closest_marker("django_db")
+    if not uses and (
+        marker is None or "default" not in marker.kwargs.get("databases", ["default"])
+    ):
         return
     for name in uses:  # before this fixture's queries, whatever the fixture order
         request.getfixturevalue(name)

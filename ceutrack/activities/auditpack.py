@@ -272,7 +272,8 @@ def write_pack(
     contents: PackContents, out: IO[bytes], *, progress: Callable[[int], None] | None = None
 ) -> list[PackedActivity]:
     """Write the zip to `out`; `progress(n)` after each of the activities."""
-    packed, used = [], set()
+    packed: list[PackedActivity] = []
+    used: set[str] = set()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for number, activity in enumerate(contents.activities, start=1):
             data = _read(activity) if activity.certificate else None

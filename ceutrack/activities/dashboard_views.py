@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
+from ceutrack.accounts.http import AuthenticatedHttpRequest
 from ceutrack.activities.charts import MonthPoint, chart_description, monthly_points, render_svg
 from ceutrack.activities.evaluation import evaluate_person
 from ceutrack.activities.models import Activity
@@ -70,7 +71,7 @@ def _rejected_titles(user_id: int, evaluation: Evaluation) -> dict[str, str]:
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     evaluation = evaluate_person(user, today=user.local_today())
     cards = [
@@ -97,7 +98,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def history(request: HttpRequest, body: str) -> HttpResponse:
+def history(request: AuthenticatedHttpRequest, body: str) -> HttpResponse:
     code = body.upper()
     if code not in Body.values:
         raise Http404("No such certifying body.")

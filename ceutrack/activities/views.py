@@ -12,6 +12,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
+from ceutrack.accounts.http import AuthenticatedHttpRequest
 from ceutrack.accounts.models import User
 from ceutrack.activities.certificates import (
     discard_upload_on_failure,
@@ -32,7 +33,7 @@ def get_activity_for_user(user: User, pk: int) -> Activity:
 
 @login_required
 @require_GET
-def activity_list(request: HttpRequest) -> HttpResponse:
+def activity_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     evaluation = evaluate_person(request.user)
     form = ActivityFilterForm(request.GET or None, evaluation=evaluation)
     activities = filter_activities(Activity.objects.filter(user=request.user), form)
@@ -64,7 +65,7 @@ def _save(request: HttpRequest, form: ActivityForm) -> Activity:
 
 
 @login_required
-def activity_add(request: HttpRequest) -> HttpResponse:
+def activity_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ActivityForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         activity = _save(request, form)
@@ -76,7 +77,7 @@ def activity_add(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = get_activity_for_user(request.user, pk)
     form = ActivityForm(
         request.POST or None, request.FILES or None, instance=activity, user=request.user
@@ -89,7 +90,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = get_activity_for_user(request.user, pk)
     if request.method == "POST":
         with transaction.atomic():
@@ -103,5 +104,5 @@ def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def certificate(request: HttpRequest, pk: int) -> FileResponse:
+def certificate(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     return serve_certificate(get_activity_for_user(request.user, pk))

@@ -3,10 +3,11 @@ evidence. Every object is the owner's only: the access helpers 404 for anyone el
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from ceutrack.accounts.http import AuthenticatedHttpRequest
 from ceutrack.accounts.models import User
 from ceutrack.credentials.forms import (
     ApprenticeEvidenceForm,
@@ -30,7 +31,7 @@ def _apprentice_evidence(user: User) -> ApprenticeEvidence:
 
 
 @login_required
-def credential_list(request: HttpRequest) -> HttpResponse:
+def credential_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     credentials = list(Credential.objects.for_user(user))
     holds_aapc = any(c.body == Body.AAPC for c in credentials)
@@ -48,7 +49,7 @@ def credential_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def credential_add(request: HttpRequest) -> HttpResponse:
+def credential_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CredentialForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         credential = form.save()
@@ -58,7 +59,7 @@ def credential_add(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def credential_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def credential_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     credential = get_credential_for_user(request.user, pk)
     form = CredentialForm(request.POST or None, instance=credential, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -70,7 +71,7 @@ def credential_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def credential_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def credential_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     credential = get_credential_for_user(request.user, pk)
     if request.method == "POST":
         credential.delete()
@@ -81,7 +82,7 @@ def credential_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def membership_month(request: HttpRequest) -> HttpResponse:
+def membership_month(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = MembershipMonthForm(request.POST, instance=request.user)
     if form.is_valid():
         form.save()
@@ -92,7 +93,7 @@ def membership_month(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def apprentice_evidence(request: HttpRequest) -> HttpResponse:
+def apprentice_evidence(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ApprenticeEvidenceForm(request.POST or None, instance=_apprentice_evidence(request.user))
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -102,7 +103,7 @@ def apprentice_evidence(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def cycle_add(request: HttpRequest) -> HttpResponse:
+def cycle_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = OfficialCycleForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         cycle = form.save()
@@ -112,7 +113,7 @@ def cycle_add(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def cycle_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cycle = get_official_cycle_for_user(request.user, pk)
     form = OfficialCycleForm(request.POST or None, instance=cycle, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -123,7 +124,7 @@ def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def cycle_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def cycle_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cycle = get_official_cycle_for_user(request.user, pk)
     if request.method == "POST":
         cycle.delete()

@@ -32,7 +32,7 @@ def get_organization(
     membership = (
         Membership.objects.current()
         .select_related("organization")
-        .filter(user=user, organization__slug=slug, role__in=roles)
+        .filter(user_id=user.pk, organization__slug=slug, role__in=roles)
         .first()
     )
     if membership is None:
@@ -93,7 +93,7 @@ def get_own_membership(user: AbstractBaseUser | AnonymousUser, membership_id: in
     membership = (
         Membership.objects.current()
         .select_related("organization")
-        .filter(user=user, pk=membership_id)
+        .filter(user_id=user.pk, pk=membership_id)
         .first()
     )
     if membership is None:

@@ -66,7 +66,7 @@ def summary_fields(
 ) -> dict[str, Any]:
     """Flatten one evaluation into the summary's columns (no rule is decided here: the
     status of each body is the engine's; a person's status is the worst of them)."""
-    bodies = []
+    bodies: list[dict[str, Any]] = []
     for body in evaluation.bodies:
         cycle = body.current
         if cycle is None:

@@ -130,6 +130,7 @@ def prepare(
     organizations = digest_entries(manager, week=row.cycle_end, today=today, catalog=catalog)
     if not organizations:
         return "nothing to report this week"
+    unsubscribe = unsubscribe_url(user_id=manager.pk, kind=Kind.DIGEST)
     context = {
         "user": manager,
         "week_start": row.cycle_end,
@@ -138,8 +139,6 @@ def prepare(
         "count": sum(len(org["people"]) for org in organizations),
         "dashboard_url": absolute_url(reverse("organizations:list")),
         "preferences_url": absolute_url(reverse("reminders:preferences")),
-        "unsubscribe_url": unsubscribe_url(user_id=manager.pk, kind=Kind.DIGEST),
+        "unsubscribe_url": unsubscribe,
     }
-    return [
-        build_message("digest", context, to=manager.email, unsubscribe=context["unsubscribe_url"])
-    ]
+    return [build_message("digest", context, to=manager.email, unsubscribe=unsubscribe)]

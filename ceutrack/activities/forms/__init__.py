@@ -8,7 +8,7 @@ Which activities are refused at entry (docs/rules.md §3.1) is decided by the en
 """
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -111,7 +111,7 @@ class ActivityForm(forms.ModelForm):
             f"In steps of {_number(catalog.unit_step)} (60 minutes = 1 unit), "
             f"at most {_number(catalog.max_activity_units)}."
         )
-        self.fields["topic"].choices = (
+        cast(forms.ChoiceField, self.fields["topic"]).choices = (
             topics if topics is not None else topic_choices(self.instance.topic)
         )
         limit = settings.CERTIFICATE_MAX_BYTES / 2**20
@@ -120,7 +120,7 @@ class ActivityForm(forms.ModelForm):
         if not self.instance.certificate:
             del self.fields["remove_certificate"]
 
-    def clean_certificate_file(self):  # type: ignore[no-untyped-def]
+    def clean_certificate_file(self) -> Any:
         upload = self.cleaned_data.get("certificate_file")
         if upload:
             self.checked_certificate = check_upload(
@@ -129,7 +129,8 @@ class ActivityForm(forms.ModelForm):
         return upload
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         completed_on, units = cleaned.get("completed_on"), cleaned.get("units")
         if completed_on is None or units is None:
             return cleaned
@@ -227,7 +228,7 @@ class ActivityFilterForm(forms.Form):
     def __init__(self, *args: Any, evaluation: Evaluation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.cycles = {c.value: c for c in cycle_choices(evaluation)}
-        self.fields["cycle"].choices = [("", "Any cycle")] + [
+        cast(forms.ChoiceField, self.fields["cycle"]).choices = [("", "Any cycle")] + [
             (value, c.label) for value, c in self.cycles.items()
         ]
         for field in self.fields.values():
@@ -254,7 +255,7 @@ class CertificateUploadForm(forms.Form):
         widget=forms.FileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
     )
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         limit = settings.CERTIFICATE_MAX_BYTES / 2**20
         self.fields["certificate"].help_text = (
@@ -262,7 +263,7 @@ class CertificateUploadForm(forms.Form):
             "in the form; you check every field before anything is saved."
         )
 
-    def clean_certificate(self):  # type: ignore[no-untyped-def]
+    def clean_certificate(self) -> Any:
         upload = self.cleaned_data["certificate"]
         self.checked = check_upload(upload, max_bytes=settings.CERTIFICATE_MAX_BYTES)
         return upload

@@ -119,6 +119,17 @@ def managers_of(user: AbstractBaseUser) -> QuerySet[User]:
     return _viewers_of(staff).exclude(pk=user.pk).order_by("email")
 
 
+def staff_visible_to(viewer: AbstractBaseUser) -> QuerySet[Membership]:
+    """The staff rows (one per person and organization) whose records `viewer` may see now:
+    consented, current members of every organization where `viewer` holds a view role."""
+    organizations = (
+        Membership.objects.current()
+        .filter(user_id=viewer.pk, role__in=VIEW_ROLES)
+        .values("organization_id")
+    )
+    return Membership.objects.consented().filter(organization_id__in=organizations)
+
+
 def managers_of_anyone() -> QuerySet[User]:
     """Everyone who may see at least one person's records now."""
     return _viewers_of(Membership.objects.consented())

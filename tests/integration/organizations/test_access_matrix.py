@@ -225,7 +225,12 @@ def test_another_organizations_staff_id_gives_404(client, world):
 
 
 def test_only_the_organizations_viewers_may_see_a_consented_member(world):
-    from ceutrack.organizations.access import managers_of, managers_of_anyone, visible_staff
+    from ceutrack.organizations.access import (
+        managers_of,
+        managers_of_anyone,
+        staff_visible_to,
+        visible_staff,
+    )
 
     member = world.user("member")
     viewers = {world.user(a) for a in ("owner", "admin", "manager")}
@@ -233,3 +238,7 @@ def test_only_the_organizations_viewers_may_see_a_consented_member(world):
     assert list(managers_of(world.user("withdrawn"))) == []
     assert [m.user for m in visible_staff(world.org)] == [member]
     assert set(managers_of_anyone()) == viewers  # other_manager's organization shares nothing
+    for viewer in viewers:
+        assert [m.user for m in staff_visible_to(viewer)] == [member]
+    for actor in ("member", "withdrawn", "other_manager"):
+        assert list(staff_visible_to(world.user(actor))) == []

@@ -122,7 +122,7 @@ def discard_upload_on_failure(activity: Activity) -> Iterator[None]:
         yield
     except BaseException:
         if uploading and activity.certificate._committed:
-            private_storage().delete(activity.certificate.name)
+            private_storage.delete(activity.certificate.name)
         raise
 
 
@@ -130,4 +130,4 @@ def remove_after_commit(name: str) -> None:
     """Delete a stored certificate once the surrounding transaction commits, so a rolled-back
     change never loses the file its row still points to."""
     if name:
-        transaction.on_commit(lambda: private_storage().delete(name))
+        transaction.on_commit(lambda: private_storage.delete(name))

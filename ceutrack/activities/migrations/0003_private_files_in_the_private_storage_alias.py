@@ -14,16 +14,16 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='activity',
             name='certificate',
-            field=models.FileField(blank=True, max_length=200, storage=ceutrack.activities.models.private_storage, upload_to=ceutrack.activities.models.certificate_path),
+            field=models.FileField(blank=True, max_length=200, storage=ceutrack.activities.models.get_private_storage, upload_to=ceutrack.activities.models.certificate_path),
         ),
         migrations.AlterField(
             model_name='auditpack',
             name='file',
-            field=models.FileField(blank=True, storage=ceutrack.activities.models.private_storage, upload_to=ceutrack.activities.models.pack_path),
+            field=models.FileField(blank=True, storage=ceutrack.activities.models.get_private_storage, upload_to=ceutrack.activities.models.pack_path),
         ),
         migrations.AlterField(
             model_name='pendingcertificate',
             name='file',
-            field=models.FileField(max_length=200, storage=ceutrack.activities.models.private_storage, upload_to=ceutrack.activities.models.certificate_path),
+            field=models.FileField(max_length=200, storage=ceutrack.activities.models.get_private_storage, upload_to=ceutrack.activities.models.certificate_path),
         ),
     ]

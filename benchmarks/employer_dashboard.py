@@ -12,6 +12,8 @@ The last line is JSON. Usage:
 DATABASE_URL must name a throwaway database: the script migrates it and fills it.
 """
 
+from __future__ import annotations
+
 import argparse
 import json
 import os
@@ -23,6 +25,12 @@ import time
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from django.db.models import Field, Model
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -135,7 +143,7 @@ def build(staff: int, activities: int, seed: int) -> tuple[int, list[int]]:
     return made, [u.pk for u in users]
 
 
-def insert_raw(model: type, rows: list[dict[str, object]], *, now: object) -> int:
+def insert_raw(model: type[Model], rows: list[dict[str, Any]], *, now: object) -> int:
     """INSERT with executemany: the ORM's bulk_create spends most of its time preparing
     800,000 x 18 values one by one. Values are adapted per backend through each field, with
     a cache because few distinct values repeat."""
@@ -149,9 +157,9 @@ def insert_raw(model: type, rows: list[dict[str, object]], *, now: object) -> in
             f, "auto_now_add", False) else f.get_default(), connection)
         for f in fields
     }  # fmt: skip
-    cache: dict[tuple[str, object], object] = {}
+    cache: dict[tuple[str, object], Any] = {}
 
-    def adapt(field: object, value: object) -> object:
+    def adapt(field: Field[Any, Any], value: object) -> Any:
         key = (field.attname, value)
         if key not in cache:
             cache[key] = field.get_db_prep_save(value, connection)
@@ -159,7 +167,7 @@ def insert_raw(model: type, rows: list[dict[str, object]], *, now: object) -> in
 
     given = list(rows[0])
     plain = {"user_id", "title", "aapc_index"}  # ints and strings need no adapting
-    values = [
+    values: list[tuple[Any, ...]] = [
         tuple(
             (row[f.attname] if f.attname in plain else adapt(f, row[f.attname]))
             if f.attname in given
@@ -276,7 +284,10 @@ def main() -> None:
 
         started = time.perf_counter()
         response = client.get(export_url)
-        lines = sum(chunk.count(b"\n") for chunk in response.streaming_content)
+        from django.http import StreamingHttpResponse
+
+        streamed = cast(StreamingHttpResponse, response).streaming_content
+        lines = sum(chunk.count(b"\n") for chunk in cast("Iterator[bytes]", streamed))
         export_s = time.perf_counter() - started
         reset_queries()
         assert lines == args.staff + 1, lines

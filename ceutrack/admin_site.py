@@ -31,7 +31,7 @@ def has_totp(user: object) -> bool:
 
 def session_used_two_factor(request: HttpRequest) -> bool:
     """Whether this session was signed in (or re-authenticated) with an authenticator code."""
-    records = get_authentication_records(request, request.user)  # type: ignore[arg-type]
+    records = get_authentication_records(request, request.user)
     return any(record.get("method") == "mfa" for record in records)
 
 

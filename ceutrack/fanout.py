@@ -14,7 +14,7 @@ logger = logging.getLogger(__name__)
 
 
 def fan_out(
-    task: Task,  # type: ignore[type-arg]
+    task: Task,
     batches: Sequence[Sequence[int]],
     *,
     name: str,

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "ceutrack.organizations",
     "ceutrack.reminders",
     "ceutrack.api",
+    "ceutrack.demo",
 ]
 
 MIDDLEWARE = [
@@ -223,8 +224,15 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 # Under DEBUG WhiteNoise serves straight from static/ so edits show without collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+# Certificates are never served as static media: only through a view that checks access.
+# They are the only uploaded files, so MEDIA_ROOT is their folder and there is no MEDIA_URL:
+# the "private" storage (FileSystemStorage under MEDIA_ROOT, no URL) can never link to one.
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
+MEDIA_ROOT = PRIVATE_MEDIA_ROOT
+MEDIA_URL = None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -233,10 +241,6 @@ STORAGES = {
         )
     },
 }
-# Certificates are never served as static media: only through a view that checks access.
-PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
-MEDIA_ROOT = PRIVATE_MEDIA_ROOT
-MEDIA_URL = None
 CERTIFICATE_MAX_BYTES = env.int("CERTIFICATE_MAX_BYTES", default=10 * 1024 * 1024)
 # Certificate files one person may keep (activities' certificates plus unconfirmed uploads).
 CERTIFICATE_QUOTA_BYTES = env.int("CERTIFICATE_QUOTA_BYTES", default=200 * 1024 * 1024)
@@ -373,7 +377,7 @@ if EMAIL_TIMEOUT * 3 >= REMINDER_CLAIM_TIMEOUT:
 # CELERY_TASK_SOFT_TIME_LIMIT).
 REMINDER_SEND_BUDGET = env.int("REMINDER_SEND_BUDGET", default=240)
 
-# --- Requirements engine thresholds (domain.md section 4).
+# --- Requirements engine thresholds (docs/rules.md §4).
 CEU_BEHIND_ELAPSED_SHARE = env.str("CEU_BEHIND_ELAPSED_SHARE", default="0.25")
 CEU_BEHIND_PACE_SHARE = env.str("CEU_BEHIND_PACE_SHARE", default="0.5")
 CEU_AT_RISK_MARGIN_SHARE = env.str("CEU_AT_RISK_MARGIN_SHARE", default="0.10")

@@ -4,14 +4,15 @@ the work is done by ceutrack.activities.history and ceutrack.organizations.histo
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from ceutrack.accounts.http import AuthenticatedHttpRequest
+from ceutrack.activities.evaluation import evaluate_person
 from ceutrack.activities.history import cycles_of, history_began, history_page
 from ceutrack.activities.history_sources import RecordKind
 from ceutrack.activities.models import Activity
-from ceutrack.credentials.evaluation import evaluate_person
 from ceutrack.organizations.history import own_scopes, own_viewing
 
 PAGE_SIZE = 25
@@ -32,7 +33,7 @@ class TimelineFilterForm(forms.Form):
 
 @login_required
 @require_GET
-def timeline(request: HttpRequest) -> HttpResponse:
+def timeline(request: AuthenticatedHttpRequest) -> HttpResponse:
     owner = request.user
     form = TimelineFilterForm(request.GET or None)
     scopes = own_scopes(owner, form.kinds())

@@ -4,6 +4,7 @@ import logging
 import secrets
 import tempfile
 from pathlib import Path
+from typing import cast
 
 import redis
 from django.conf import settings
@@ -16,12 +17,13 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from ceutrack.accounts.http import AuthenticatedHttpRequest
 from ceutrack.activities.dashboard_views import coder_context, dashboard
 from ceutrack.celery import app as celery_app
 from ceutrack.organizations.home import managed_memberships, overview
 
 logger = logging.getLogger(__name__)
-BROKER_TIMEOUT = 2.0  # seconds
+BROKER_TIMEOUT = 2  # seconds
 # A failing part is named, never explained: exception details stay in the log.
 UNAVAILABLE = "unavailable"
 HEALTHZ_CACHE_KEY = "healthz"
@@ -30,16 +32,17 @@ HEALTHZ_CACHE_KEY = "healthz"
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The signed-in home follows the person's role: a manager (owner, admin or manager of an
-    organization) sees their organizations first, with their own CEUs below if they hold
+    organization) sees their organizations first, with their own CEU cards below if they hold
     credentials; everyone else sees their own CEU dashboard."""
     if not request.user.is_authenticated:
         return render(request, "landing.html")
-    managed = managed_memberships(request.user)
+    user = cast(AuthenticatedHttpRequest, request).user
+    managed = managed_memberships(user)
     if not managed:
-        return dashboard(request)
+        return dashboard(cast(AuthenticatedHttpRequest, request))
     context = {
         "overviews": [overview(membership) for membership in managed],
-        "own": coder_context(request.user),
+        "own": coder_context(user),
     }
     return render(request, "home_manager.html", context)
 

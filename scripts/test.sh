@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make test`: install what the tests need, start a throwaway PostgreSQL cluster and a Redis
-# server on free loopback ports, run ruff, mypy, the compose schema check and pytest, and stop
-# both services by their own pid whatever happens.
+# server on free loopback ports, run ruff, mypy, import-linter, the compose schema check and
+# pytest, and stop both services by their own pid whatever happens.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -151,7 +151,10 @@ check() {
 }
 check "ruff check" $VENV/bin/ruff check ceutrack tests
 check "ruff format --check" $VENV/bin/ruff format --check ceutrack tests
-check "mypy (strict on ceutrack/rules)" $VENV/bin/mypy
+# mypy loads the settings (django-stubs): the DEBUG defaults need no SECRET_KEY.
+check "mypy (django-stubs over ceutrack and benchmarks, strict on ceutrack/rules)" \
+    env DEBUG=1 $VENV/bin/mypy
+check "import-linter (app layers, engine independent)" $VENV/bin/lint-imports --no-cache
 check "bandit (no high-severity findings)" \
     $VENV/bin/bandit -q -c pyproject.toml -r ceutrack -lll
 check "docker-compose.yml against the compose spec" \
@@ -180,4 +183,4 @@ if [ ${#failed[@]} -gt 0 ]; then
     echo >&2
     exit 1
 fi
-echo "make test passed: ruff, mypy, bandit, compose schema and pytest."
+echo "make test passed: ruff, mypy, import-linter, bandit, compose schema and pytest."

@@ -1,3 +1,4 @@
+import importlib
 import os
 
 import pytest
@@ -14,13 +15,8 @@ def _isolated_settings(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    from django.utils.functional import empty
-
-    from ceutrack.activities.models import private_storage
     from ceutrack.celery import app
 
-    # The lazy storage fixed its location on first use: rebuild it in this test's temp dir.
-    private_storage._wrapped = empty
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
 
@@ -51,11 +47,8 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if _is_browser_test(item):
             item.add_marker(pytest.mark.browser)
-    # Files with tests that flush the database (transaction=True) next to last, browser tests
-    # last: xdist hands out whole files in this order, so no plain database test runs after a
-    # flush on the same worker, and Playwright's event loop starts late.
-    flushing_files = {item.path for item in items if _used_serialized_rollback(item)}
-    items.sort(key=lambda item: (_is_browser_test(item), item.path in flushing_files))
+    # Browser tests last, so Playwright's event loop starts late.
+    items.sort(key=_is_browser_test)
 
 
 @pytest.fixture(autouse=True)
@@ -95,33 +88,30 @@ def _empty_cache(settings):
     cache.clear()
 
 
-def _used_serialized_rollback(item) -> bool:
-    marker = item.get_closest_marker("django_db")
-    if marker is not None and marker.kwargs.get("serialized_rollback"):
-        return True
-    return "django_db_serialized_rollback" in getattr(item, "fixturenames", ())
+DATABASE_FIXTURES = ("db", "transactional_db", "live_server")
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    """Put the migration-seeded rows (the credential catalog) back right after a transactional
-    test's closing flush. Django restores them only when the next serialized test starts, and
-    xdist may run a plain database test on this worker first, which would find no catalog."""
-    result = yield
-    # Browser tests run last and each restores the rows when it starts; after one, Playwright's
-    # event loop hands this hook a connection object that is not the test database's.
-    if _used_serialized_rollback(item) and not _is_browser_test(item):
-        from django.db import connections
-        from pytest_django.plugin import blocking_manager_key
+@pytest.fixture(autouse=True)
+def _credential_catalog(request):
+    """Every test that uses the database finds the credential catalog (CredentialType and
+    BodyRule rows) that migration credentials/0003 seeds. A transactional test's closing flush
+    empties every table, so the first database test after one seeds the rows again, with the
+    migration's own function (from the engine's DEFAULT_CATALOG)."""
+    uses = [name for name in DATABASE_FIXTURES if name in request.fixturenames]
+    marker = request.node.get_closest_marker("django_db")
+    if not uses and (
+        marker is None or "default" not in marker.kwargs.get("databases", ["default"])
+    ):
+        return
+    for name in uses:  # before this fixture's queries, whatever the fixture order
+        request.getfixturevalue(name)
+    from django.apps import apps
 
-        with item.config.stash[blocking_manager_key].unblock():
-            for connection in connections.all(initialized_only=True):
-                # Only the connection object that created the test database holds its contents
-                # itself; a fresh object (another thread or event loop) may point elsewhere.
-                contents = vars(connection).get("_test_serialized_contents")
-                if contents:
-                    connection.creation.deserialize_db_from_string(contents)
-    return result
+    from ceutrack.credentials.models import CredentialType
+
+    if not CredentialType.objects.exists():  # the flush empties both tables together
+        seeding = importlib.import_module("ceutrack.credentials.migrations.0003_seed_catalog")
+        seeding.seed_catalog(apps, None)
 
 
 def pytest_runtest_setup(item):

@@ -1,3 +1,5 @@
+from typing import Any
+
 from allauth.account import app_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
@@ -6,7 +8,7 @@ from django.conf import settings
 class AccountAdapter(DefaultAccountAdapter):
     """Account emails (verification, password reset) go through Celery, never blocking a request."""
 
-    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:  # type: ignore[type-arg]
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         from ceutrack.accounts.tasks import send_account_email
 
         context = {
@@ -15,7 +17,8 @@ class AccountAdapter(DefaultAccountAdapter):
             "confirmation_expire_days": app_settings.EMAIL_CONFIRMATION_EXPIRE_DAYS,
         }
         message = self.render_mail(template_prefix, email, context)
-        send_account_email.delay_on_commit(
+        # celery-types 0.26 does not know Task.delay_on_commit (Celery 5.4).
+        send_account_email.delay_on_commit(  # type: ignore[attr-defined]
             subject=message.subject,
             body=message.body,
             from_email=message.from_email,

@@ -90,7 +90,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []
 
     class Meta:
         ordering = ["email"]
@@ -116,7 +116,7 @@ class User(AbstractBaseUser, PermissionsMixin):
             return zoneinfo.ZoneInfo("UTC")
 
     def local_today(self) -> date:
-        """Today's calendar date where the person lives (domain.md section 2)."""
+        """Today's calendar date where the person lives (docs/rules.md §2)."""
         return timezone.now().astimezone(self.zone).date()
 
 

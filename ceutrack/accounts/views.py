@@ -1,14 +1,15 @@
 from allauth.account.views import ConfirmEmailView as AllauthConfirmEmailView
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from ceutrack.accounts.forms import ProfileForm
+from ceutrack.accounts.http import AuthenticatedHttpRequest
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -32,11 +32,12 @@ from django.utils import timezone
 from ceutrack.accounts.models import User
 from ceutrack.activities.auditpack_changes import pack_numbers, write_changes_section
 from ceutrack.activities.certificates import content_type_of, reading_of, remove_after_commit
+from ceutrack.activities.evaluation import activity_allocations, evaluate_person
 from ceutrack.activities.models import Activity, AuditPack, CertificateReading
 from ceutrack.activities.pdffonts import SANS, UnicodePDF
 from ceutrack.activities.prefill import Proposal, mismatches
 from ceutrack.api.verification import verification_qr
-from ceutrack.credentials.evaluation import activity_allocations, evaluate_person, load_catalog
+from ceutrack.credentials.catalog import load_catalog
 from ceutrack.credentials.presentation import EntryRef, allocation_note, status_label, topic_label
 from ceutrack.credentials.presentation import units as format_units
 from ceutrack.rules import AAPC, DEFAULT_CATALOG, BodyResult, Catalog, CycleResult, Evaluation
@@ -367,7 +368,8 @@ def write_pack(
     contents: PackContents, out: IO[bytes], *, progress: Callable[[int], None] | None = None
 ) -> list[PackedActivity]:
     """Write the zip to `out`; `progress(n)` after each of the activities."""
-    packed, used = [], set()
+    packed: list[PackedActivity] = []
+    used: set[str] = set()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for number, activity in enumerate(contents.activities, start=1):
             data = _read(activity) if activity.certificate else None

@@ -228,7 +228,8 @@ def limit_certificate_upload(
                 if _declared_length(request) > max_bytes + _FORM_SLACK_BYTES:
                     return refused(request, message)
                 limit = CertificateSizeLimit(request, max_bytes=max_bytes)
-                request.upload_handlers.insert(0, limit)
+                # Before the body is read, upload_handlers is still a plain list.
+                request.upload_handlers = [limit, *request.upload_handlers]
                 request.FILES  # noqa: B018 - parse now, under the limit
                 if getattr(request, "certificate_too_large", False):
                     return refused(request, message)

@@ -11,10 +11,11 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from ceutrack.accounts.http import AuthenticatedHttpRequest
 from ceutrack.accounts.models import User
 from ceutrack.activities.charts import (
     NARROW_FONT_SIZE,
@@ -25,6 +26,7 @@ from ceutrack.activities.charts import (
     monthly_points,
     render_svg,
 )
+from ceutrack.activities.evaluation import evaluate_person, evaluate_with_next_reminders
 from ceutrack.activities.models import Activity
 from ceutrack.activities.presenters import (
     BodyCard,
@@ -32,11 +34,7 @@ from ceutrack.activities.presenters import (
     present_history,
     present_rejections,
 )
-from ceutrack.credentials.evaluation import (
-    evaluate_person,
-    evaluate_with_next_reminders,
-    load_catalog,
-)
+from ceutrack.credentials.catalog import load_catalog
 from ceutrack.credentials.models import Body
 from ceutrack.rules import BodyResult, Evaluation, UpcomingReminder
 
@@ -137,7 +135,7 @@ def _rejected_titles(user_id: int, evaluation: Evaluation) -> dict[str, str]:
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "activities/dashboard.html", coder_context(request.user))
 
 
@@ -172,7 +170,7 @@ def coder_context(user: User) -> dict[str, Any]:
 
 @login_required
 @require_GET
-def history(request: HttpRequest, body: str) -> HttpResponse:
+def history(request: AuthenticatedHttpRequest, body: str) -> HttpResponse:
     code = body.upper()
     if code not in Body.values:
         raise Http404("No such certifying body.")

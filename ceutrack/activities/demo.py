@@ -155,7 +155,7 @@ def _months_back(today: date, months: int) -> date:
 def cpc_certification_date(today: date) -> date:
     """About a year ago, in a month whose parity matches its year's.
 
-    AAPC cycles end in the renewal month of years of the same parity (domain.md section 2), so
+    AAPC cycles end in the renewal month of years of the same parity (docs/rules.md §2), so
     such a month starts a full two-year first cycle that is half done today, rather than one
     that has just ended.
     """

@@ -23,6 +23,7 @@ from django.db.models import Q, QuerySet, Value
 from django.utils import timezone
 
 from ceutrack.accounts.models import User
+from ceutrack.activities.evaluation import activity_allocations, evaluate_person
 from ceutrack.activities.history_sources import (
     ACTIVITY,
     BLANK,
@@ -34,7 +35,6 @@ from ceutrack.activities.history_sources import (
     Source,
 )
 from ceutrack.activities.models import Activity
-from ceutrack.credentials.evaluation import activity_allocations, evaluate_person
 from ceutrack.rules import Evaluation
 from ceutrack.rules.changes import changed_after_cycle
 

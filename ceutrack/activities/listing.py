@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
+from ceutrack.activities.evaluation import activity_allocations
 from ceutrack.activities.models import Activity
-from ceutrack.credentials.evaluation import activity_allocations
 from ceutrack.credentials.models import Body
 from ceutrack.credentials.presentation import CountNote, EntryRef, activity_notes, day
 from ceutrack.rules import DEFAULT_CATALOG, Allocation, Catalog, CycleResult, Evaluation

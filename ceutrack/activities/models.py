@@ -4,20 +4,20 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import Storage, storages
 from django.db import models
-from django.utils.functional import LazyObject
 from simple_history.models import HistoricalRecords
 
 
-class PrivateStorage(LazyObject):
-    """Certificates live under PRIVATE_MEDIA_ROOT with no public URL."""
+def get_private_storage() -> Storage:
+    """Where certificates and audit packs live: the "private" entry of settings.STORAGES
+    (under PRIVATE_MEDIA_ROOT, with no URL). The file fields name this function, so their
+    migrations hold no path and follow the setting."""
+    return storages["private"]
 
-    def _setup(self) -> None:
-        self._wrapped = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
 
-
-private_storage = PrivateStorage()
+# The same storage object the file fields use, for code that reads or deletes files itself.
+private_storage = get_private_storage()
 
 
 def certificate_path(instance: models.Model, filename: str) -> str:
@@ -63,7 +63,7 @@ class Activity(models.Model):
     ahima_sourced = models.BooleanField("offered by AHIMA or a state association", default=False)
     notes = models.TextField(blank=True)
     certificate = models.FileField(
-        upload_to=certificate_path, storage=private_storage, blank=True, max_length=200
+        upload_to=certificate_path, storage=get_private_storage, blank=True, max_length=200
     )
     certificate_name = models.CharField("original file name", max_length=200, blank=True)
     certificate_type = models.CharField(max_length=64, blank=True)
@@ -108,7 +108,7 @@ class AuditPack(models.Model):
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
-    file = models.FileField(upload_to=pack_path, storage=private_storage, blank=True)
+    file = models.FileField(upload_to=pack_path, storage=get_private_storage, blank=True)
     error = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -154,7 +154,7 @@ class PendingCertificate(models.Model):
         READ = "read", "Read"
         UNREADABLE = "unreadable", "Could not be read"
 
-    file = models.FileField(upload_to=certificate_path, storage=private_storage, max_length=200)
+    file = models.FileField(upload_to=certificate_path, storage=get_private_storage, max_length=200)
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=64)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.READING)

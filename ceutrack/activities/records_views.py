@@ -6,21 +6,24 @@ from __future__ import annotations
 
 import tempfile
 from datetime import date
+from typing import TypeVar, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from ceutrack.accounts.http import AuthenticatedHttpRequest
 from ceutrack.accounts.models import User
 from ceutrack.activities import auditpack, certificates, csvio
 from ceutrack.activities.calendar import build_calendar, feed_for, regenerate_token
 from ceutrack.activities.certificates import (
     limit_certificate_upload,
 )
+from ceutrack.activities.evaluation import evaluate_person
 from ceutrack.activities.forms import (
     ActivityFilterForm,
     ActivityForm,
@@ -30,8 +33,8 @@ from ceutrack.activities.forms.csv_upload import CsvUploadForm
 from ceutrack.activities.listing import cycle_choices, filter_activities
 from ceutrack.activities.models import Activity, AuditPack, CalendarFeed, PendingCertificate
 from ceutrack.activities.prefill import Proposal
-from ceutrack.credentials.evaluation import evaluate_person
 
+_Response = TypeVar("_Response", bound=HttpResponseBase)
 IMPORT_SESSION_KEY = "activities_csv_import"
 FOUND_LABELS = {
     "title": "title",
@@ -44,7 +47,7 @@ FOUND_LABELS = {
 }
 
 
-def _private(response: HttpResponse) -> HttpResponse:
+def _private(response: _Response) -> _Response:
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -55,7 +58,7 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 @login_required
 @require_GET
-def records(request: HttpRequest) -> HttpResponse:
+def records(request: AuthenticatedHttpRequest) -> HttpResponse:
     evaluation = evaluate_person(request.user)
     feed = feed_for(request.user)
     feed_url = request.build_absolute_uri(reverse("activities:calendar_feed", args=[feed.token]))
@@ -82,7 +85,7 @@ def _cycle_end(value: str) -> date:
 
 @login_required
 @require_POST
-def audit_pack(request: HttpRequest, body: str, end: str) -> HttpResponse:
+def audit_pack(request: AuthenticatedHttpRequest, body: str, end: str) -> HttpResponseBase:
     contents = auditpack.pack_contents(request.user, body=body.upper(), end=_cycle_end(end))
     if contents is None:
         raise Http404("No such cycle.")
@@ -104,14 +107,14 @@ def get_pack_for_user(user: User, pk: int) -> AuditPack:
 
 @login_required
 @require_GET
-def audit_pack_status(request: HttpRequest, pk: int) -> HttpResponse:
+def audit_pack_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     pack = get_pack_for_user(request.user, pk)
     return render(request, "activities/records/pack_status.html", {"pack": pack})
 
 
 @login_required
 @require_GET
-def audit_pack_download(request: HttpRequest, pk: int) -> HttpResponse:
+def audit_pack_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     pack = get_pack_for_user(request.user, pk)
     if pack.status != AuditPack.Status.READY or not pack.file:
         raise Http404("The pack is not ready.")
@@ -134,7 +137,7 @@ def audit_pack_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def csv_export(request: HttpRequest) -> HttpResponse:
+def csv_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ActivityFilterForm(request.GET or None, evaluation=evaluate_person(request.user))
     activities = filter_activities(Activity.objects.filter(user=request.user), form)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -149,14 +152,14 @@ def csv_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def csv_template(request: HttpRequest) -> HttpResponse:
+def csv_template(request: AuthenticatedHttpRequest) -> HttpResponse:
     response = HttpResponse(csvio.template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="ceutrack-activities-template.csv"'
     return response
 
 
 @login_required
-def csv_import(request: HttpRequest) -> HttpResponse:
+def csv_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CsvUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         # The parsed rows wait in the session (server side), never in hidden fields.
@@ -178,7 +181,7 @@ def _stored_rows(request: HttpRequest) -> tuple[str, list[csvio.RawRow]] | None:
 
 
 @login_required
-def csv_preview(request: HttpRequest) -> HttpResponse:
+def csv_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
     stored = _stored_rows(request)
     if stored is None:
         messages.info(request, "Upload a CSV file to import first.")
@@ -204,7 +207,7 @@ def csv_preview(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def csv_cancel(request: HttpRequest) -> HttpResponse:
+def csv_cancel(request: AuthenticatedHttpRequest) -> HttpResponse:
     request.session.pop(IMPORT_SESSION_KEY, None)
     messages.info(request, "The import was cancelled; nothing was imported.")
     return redirect("activities:records")
@@ -227,7 +230,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def calendar_regenerate(request: HttpRequest) -> HttpResponse:
+def calendar_regenerate(request: AuthenticatedHttpRequest) -> HttpResponse:
     regenerate_token(request.user)
     messages.success(
         request,
@@ -240,7 +243,8 @@ def calendar_regenerate(request: HttpRequest) -> HttpResponse:
 
 
 def _upload_refused(request: HttpRequest, message: str) -> HttpResponse:
-    form = CertificateUploadForm(data={}, files={}, user=request.user)
+    user = cast(AuthenticatedHttpRequest, request).user  # behind @login_required
+    form = CertificateUploadForm(data={}, files={}, user=user)
     form.errors.clear()  # the file never arrived: its size is the one error
     form.add_error("certificate", message)
     context = {"form": form}
@@ -249,7 +253,7 @@ def _upload_refused(request: HttpRequest, message: str) -> HttpResponse:
 
 @login_required
 @limit_certificate_upload(refused=_upload_refused)
-def certificate_start(request: HttpRequest) -> HttpResponse:
+def certificate_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Keep the upload and return at once; a worker reads it (see certificates.py)."""
     form = CertificateUploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -266,7 +270,7 @@ def get_pending_for_user(user: User, pk: int) -> PendingCertificate:
 
 @login_required
 @limit_certificate_upload()
-def certificate_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def certificate_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     pending = get_pending_for_user(request.user, pk)
     reading = certificates.still_reading(pending)
     if reading and request.method == "GET" and "manual" not in request.GET:
@@ -302,13 +306,13 @@ def certificate_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def certificate_pending_file(request: HttpRequest, pk: int) -> HttpResponse:
+def certificate_pending_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     return certificates.serve_pending(get_pending_for_user(request.user, pk))
 
 
 @login_required
 @require_POST
-def certificate_discard(request: HttpRequest, pk: int) -> HttpResponse:
+def certificate_discard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     certificates.discard_pending(get_pending_for_user(request.user, pk))
     messages.info(request, "The uploaded certificate was discarded; nothing was logged.")
     return redirect("activities:list")

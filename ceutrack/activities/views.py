@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from ceutrack.accounts import submissions
+from ceutrack.accounts.http import AuthenticatedHttpRequest
 from ceutrack.accounts.models import User
 from ceutrack.activities.certificates import (
     discard_upload_on_failure,
@@ -22,11 +23,12 @@ from ceutrack.activities.certificates import (
     remove_after_commit,
     serve_certificate,
 )
+from ceutrack.activities.evaluation import evaluate_person
 from ceutrack.activities.forms import ActivityFilterForm, ActivityForm
 from ceutrack.activities.history import activity_history, activity_history_began
 from ceutrack.activities.listing import describe_rows, filter_activities
 from ceutrack.activities.models import Activity
-from ceutrack.credentials.evaluation import evaluate_person, load_catalog
+from ceutrack.credentials.catalog import load_catalog
 
 PAGE_SIZE = 25
 
@@ -37,7 +39,7 @@ def get_activity_for_user(user: User, pk: int) -> Activity:
 
 @login_required
 @require_GET
-def activity_list(request: HttpRequest) -> HttpResponse:
+def activity_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     catalog = load_catalog()
     evaluation = evaluate_person(request.user, catalog=catalog)
     form = ActivityFilterForm(request.GET or None, evaluation=evaluation)
@@ -73,7 +75,7 @@ def _save(request: HttpRequest, form: ActivityForm) -> Activity:
 
 @login_required
 @limit_certificate_upload()
-def activity_add(request: HttpRequest) -> HttpResponse:
+def activity_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and (done := submissions.previous(request)):
         return submissions.replay(request, done, what="the activity")
     form = ActivityForm(request.POST or None, request.FILES or None, user=request.user)
@@ -93,7 +95,7 @@ def activity_add(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @limit_certificate_upload()
-def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = get_activity_for_user(request.user, pk)
     form = ActivityForm(
         request.POST or None, request.FILES or None, instance=activity, user=request.user
@@ -106,7 +108,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = get_activity_for_user(request.user, pk)
     if request.method == "POST":
         with transaction.atomic():
@@ -120,13 +122,13 @@ def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def certificate(request: HttpRequest, pk: int) -> FileResponse:
+def certificate(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     return serve_certificate(get_activity_for_user(request.user, pk))
 
 
 @login_required
 @require_GET
-def activity_changes(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_changes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = get_activity_for_user(request.user, pk)
     context = {
         "activity": activity,

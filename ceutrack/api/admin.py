@@ -13,6 +13,28 @@ def revoke(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySe
     queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
+TOKEN_FIELDS = (
+    "user",
+    "name",
+    "scope",
+    "lookup",
+    "created_at",
+    "expires_at",
+    "last_used_at",
+    "revoked_at",
+)
+LINK_FIELDS = (
+    "user",
+    "label",
+    "show_activities",
+    "created_at",
+    "expires_at",
+    "revoked_at",
+    "view_count",
+    "last_viewed_at",
+)
+
+
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = [
@@ -27,17 +49,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_filter = ["scope"]
     search_fields = ["user__email", "name", "lookup"]
     list_select_related = ["user"]
-    fields = [
-        "user",
-        "name",
-        "scope",
-        "lookup",
-        "created_at",
-        "expires_at",
-        "last_used_at",
-        "revoked_at",
-    ]
-    readonly_fields = fields
+    fields = readonly_fields = TOKEN_FIELDS
     actions = [revoke]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -49,17 +61,7 @@ class VerificationLinkAdmin(admin.ModelAdmin):
     list_display = ["user", "label", "created_at", "expires_at", "revoked_at", "view_count"]
     search_fields = ["user__email", "label"]
     list_select_related = ["user"]
-    fields = [
-        "user",
-        "label",
-        "show_activities",
-        "created_at",
-        "expires_at",
-        "revoked_at",
-        "view_count",
-        "last_viewed_at",
-    ]
-    readonly_fields = fields
+    fields = readonly_fields = LINK_FIELDS
     actions = [revoke]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

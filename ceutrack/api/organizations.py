@@ -11,11 +11,11 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from ceutrack.activities.evaluation import evaluate_person
 from ceutrack.api import serializers as s
 from ceutrack.api.authentication import signed_in
 from ceutrack.api.errors import FormInvalid
 from ceutrack.api.views import as_of
-from ceutrack.credentials.evaluation import evaluate_person
 from ceutrack.organizations import access, ratelimit, services
 from ceutrack.organizations.forms import DashboardFilterForm, InviteForm
 from ceutrack.organizations.models import (

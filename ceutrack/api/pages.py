@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from ceutrack.accounts.models import User
+from ceutrack.activities.evaluation import evaluate_person
 from ceutrack.activities.models import Activity
 from ceutrack.activities.presenters import STATUS_LABELS, format_units
 from ceutrack.api.authentication import signed_in
@@ -30,7 +31,6 @@ from ceutrack.api.tokens import (
     revoke_token,
 )
 from ceutrack.api.verification import qr_data_uri
-from ceutrack.credentials.evaluation import evaluate_person
 from ceutrack.credentials.models import Credential
 
 ROBOTS = "noindex, nofollow, noarchive"

@@ -22,6 +22,7 @@ from ceutrack.activities.certificates import (
     remove_after_commit,
     serve_certificate,
 )
+from ceutrack.activities.evaluation import evaluate_person
 from ceutrack.activities.forms import ActivityFilterForm, ActivityForm
 from ceutrack.activities.listing import describe_rows, filter_activities
 from ceutrack.activities.models import Activity, Kind
@@ -29,7 +30,6 @@ from ceutrack.activities.views import get_activity_for_user
 from ceutrack.api import serializers as s
 from ceutrack.api.authentication import signed_in
 from ceutrack.api.errors import FormInvalid, ObjectJSONParser, invalid
-from ceutrack.credentials.evaluation import evaluate_person
 from ceutrack.credentials.forms import CredentialForm, OfficialCycleForm
 from ceutrack.credentials.models import Body, Credential, CredentialType, OfficialCycle
 from ceutrack.credentials.views import get_credential_for_user, get_official_cycle_for_user

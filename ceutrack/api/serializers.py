@@ -289,7 +289,7 @@ class ApiTokenSerializer(serializers.ModelSerializer):
 
 class FieldChangeSerializer(serializers.Serializer):
     field = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field, not Field.label
     old = serializers.CharField(allow_null=True)
     new = serializers.CharField(allow_null=True)
 

@@ -12,10 +12,10 @@ from rest_framework.response import Response
 
 from ceutrack.accounts.forms import ProfileForm
 from ceutrack.accounts.models import User
+from ceutrack.activities.evaluation import evaluate_person, load_person_input
 from ceutrack.api import serializers as s
 from ceutrack.api.authentication import signed_in
 from ceutrack.api.errors import FormInvalid, invalid
-from ceutrack.credentials.evaluation import evaluate_person, load_person_input
 from ceutrack.credentials.forms import MembershipMonthForm
 from ceutrack.credentials.models import (
     Body,

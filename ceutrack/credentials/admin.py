@@ -1,7 +1,7 @@
 """Admin for the credential catalog (requirement data the engine reads) and people's records.
 
 Editing a CredentialType or BodyRule changes every evaluation from the next request on: the
-adapter (ceutrack.credentials.evaluation.load_catalog) reads these rows each time.
+adapter (ceutrack.credentials.catalog.load_catalog) reads these rows each time.
 """
 
 from django.contrib import admin

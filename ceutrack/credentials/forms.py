@@ -4,15 +4,18 @@ Forms check what a person typed (dates, duplicates, contradictions); what the cr
 require is the engine's business.
 """
 
+import calendar
+from collections.abc import Iterator
+from decimal import Decimal
 from itertools import groupby
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Q
 from django.utils.dateformat import format as format_date
 
 from ceutrack.accounts.models import User
-from ceutrack.credentials.evaluation import load_catalog
+from ceutrack.credentials.catalog import load_catalog
 from ceutrack.credentials.models import (
     ApprenticeEvidence,
     Body,
@@ -29,7 +32,7 @@ from ceutrack.rules.types import FUTURE_CREDENTIAL, UNKNOWN_CREDENTIAL
 class _GroupedByBody(forms.models.ModelChoiceIterator):
     """Credential types as <optgroup>s per certifying body (the queryset is ordered by body)."""
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Any]:
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         for body, types in groupby(self.queryset, key=lambda t: t.body):
@@ -62,16 +65,17 @@ class CredentialForm(forms.ModelForm):
         if self.instance.credential_type_id:
             # A credential retired from the catalog stays editable for those who hold it.
             offered |= Q(pk=self.instance.credential_type_id)
-        self.fields["credential_type"].queryset = CredentialType.objects.filter(offered).order_by(
-            "body", "code"
-        )
+        cast(
+            forms.ModelChoiceField, self.fields["credential_type"]
+        ).queryset = CredentialType.objects.filter(offered).order_by("body", "code")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         chosen, earned_on = cleaned.get("credential_type"), cleaned.get("earned_on")
         if chosen is None or earned_on is None:
             return cleaned
-        # The engine decides what it refuses at entry (domain.md 3.1); the form words it.
+        # The engine decides what it refuses at entry (docs/rules.md §3.1); the form words it.
         reason = credential_rejection(
             HeldCredential(code=chosen.code, earned_on=earned_on),
             today=self.user.local_today(),
@@ -87,7 +91,7 @@ class CredentialForm(forms.ModelForm):
             self.add_error("credential_type", f"{chosen.code} is not in the credential catalog.")
         return cleaned
 
-    def clean_credential_type(self):  # type: ignore[no-untyped-def]
+    def clean_credential_type(self) -> CredentialType:
         chosen: CredentialType = self.cleaned_data["credential_type"]
         others = Credential.objects.filter(user=self.user).exclude(pk=self.instance.pk)
         held = {c.credential_type.code: c for c in others.select_related("credential_type")}
@@ -124,8 +128,8 @@ class MembershipMonthForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["aapc_membership_month"]
-        months = [choice for choice in field.choices if choice[0] != ""]
+        field = cast(forms.ChoiceField, self.fields["aapc_membership_month"])
+        months = [(m, calendar.month_name[m]) for m in range(1, 13)]
         field.choices = [("", "Default: month of your first AAPC certification"), *months]
 
 
@@ -152,14 +156,15 @@ class OfficialCycleForm(forms.ModelForm):
         self.user = user
         self.instance.user = user
 
-    def clean_required(self):  # type: ignore[no-untyped-def]
+    def clean_required(self) -> Decimal | None:
         required = self.cleaned_data["required"]
         if required is not None and required <= 0:
             raise forms.ValidationError("Required units must be more than 0 (or leave blank).")
         return required
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         body, start, end = cleaned.get("body"), cleaned.get("start"), cleaned.get("end")
         if not (body and start and end):
             return cleaned
@@ -192,7 +197,7 @@ class ApprenticeEvidenceForm(forms.ModelForm):
             "course_contact_hours": "Contact hours of an 80-hour coding preparation course.",
         }
 
-    def clean_course_contact_hours(self):  # type: ignore[no-untyped-def]
+    def clean_course_contact_hours(self) -> Decimal:
         hours = self.cleaned_data["course_contact_hours"]
         if hours < 0:
             raise forms.ValidationError("Contact hours can't be negative.")

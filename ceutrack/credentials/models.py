@@ -170,7 +170,11 @@ class BodyRule(models.Model):
 class CredentialQuerySet(models.QuerySet["Credential"]):
     def for_user(self, user: "AbstractBaseUser") -> "CredentialQuerySet":
         """A person's credentials in entry order for the engine (certification date, id)."""
-        return self.filter(user=user).select_related("credential_type").order_by("earned_on", "id")
+        return (
+            self.filter(user_id=user.pk)
+            .select_related("credential_type")
+            .order_by("earned_on", "id")
+        )
 
 
 class Credential(models.Model):
@@ -206,7 +210,7 @@ class Credential(models.Model):
 
 class OfficialCycleQuerySet(models.QuerySet["OfficialCycle"]):
     def for_user(self, user: "AbstractBaseUser") -> "OfficialCycleQuerySet":
-        return self.filter(user=user).order_by("body", "start", "id")
+        return self.filter(user_id=user.pk).order_by("body", "start", "id")
 
 
 class OfficialCycle(models.Model):

@@ -3,12 +3,13 @@ evidence. Every object is the owner's only: the access helpers 404 for anyone el
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from ceutrack.accounts import submissions
+from ceutrack.accounts.http import AuthenticatedHttpRequest
 from ceutrack.accounts.models import User
 from ceutrack.credentials.forms import (
     ApprenticeEvidenceForm,
@@ -32,7 +33,7 @@ def _apprentice_evidence(user: User) -> ApprenticeEvidence:
 
 
 @login_required
-def credential_list(request: HttpRequest) -> HttpResponse:
+def credential_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     credentials = list(Credential.objects.for_user(user))
     holds_aapc = any(c.body == Body.AAPC for c in credentials)
@@ -50,7 +51,7 @@ def credential_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def credential_add(request: HttpRequest) -> HttpResponse:
+def credential_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and (done := submissions.previous(request)):
         return submissions.replay(request, done, what="the credential")
     form = CredentialForm(request.POST or None, user=request.user)
@@ -67,7 +68,7 @@ def credential_add(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def credential_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def credential_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     credential = get_credential_for_user(request.user, pk)
     form = CredentialForm(request.POST or None, instance=credential, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -79,7 +80,7 @@ def credential_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def credential_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def credential_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     credential = get_credential_for_user(request.user, pk)
     if request.method == "POST":
         credential.delete()
@@ -90,7 +91,7 @@ def credential_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def membership_month(request: HttpRequest) -> HttpResponse:
+def membership_month(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = MembershipMonthForm(request.POST, instance=request.user)
     if form.is_valid():
         form.save()
@@ -101,7 +102,7 @@ def membership_month(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def apprentice_evidence(request: HttpRequest) -> HttpResponse:
+def apprentice_evidence(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ApprenticeEvidenceForm(request.POST or None, instance=_apprentice_evidence(request.user))
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -111,7 +112,7 @@ def apprentice_evidence(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def cycle_add(request: HttpRequest) -> HttpResponse:
+def cycle_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and (done := submissions.previous(request)):
         return submissions.replay(request, done, what="the official cycle")
     form = OfficialCycleForm(request.POST or None, user=request.user)
@@ -130,7 +131,7 @@ def cycle_add(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def cycle_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cycle = get_official_cycle_for_user(request.user, pk)
     form = OfficialCycleForm(request.POST or None, instance=cycle, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -141,7 +142,7 @@ def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def cycle_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def cycle_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cycle = get_official_cycle_for_user(request.user, pk)
     if request.method == "POST":
         cycle.delete()

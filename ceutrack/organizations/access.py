@@ -35,7 +35,7 @@ def get_organization(
     membership = (
         Membership.objects.current()
         .select_related("organization")
-        .filter(user=user, organization__slug=slug, role__in=roles)
+        .filter(user_id=user.pk, organization__slug=slug, role__in=roles)
         .first()
     )
     if membership is None:
@@ -107,7 +107,7 @@ def get_own_membership(user: AbstractBaseUser | AnonymousUser, membership_id: in
     membership = (
         Membership.objects.current()
         .select_related("organization")
-        .filter(user=user, pk=membership_id)
+        .filter(user_id=user.pk, pk=membership_id)
         .first()
     )
     if membership is None:
@@ -131,6 +131,17 @@ def managers_of(user: AbstractBaseUser) -> QuerySet[User]:
     themself), by email."""
     staff = Membership.objects.consented().filter(user_id=user.pk)
     return _viewers_of(staff).exclude(pk=user.pk).order_by("email")
+
+
+def staff_visible_to(viewer: AbstractBaseUser) -> QuerySet[Membership]:
+    """The staff rows (one per person and organization) whose records `viewer` may see now:
+    consented, current members of every organization where `viewer` holds a view role."""
+    organizations = (
+        Membership.objects.current()
+        .filter(user_id=viewer.pk, role__in=VIEW_ROLES)
+        .values("organization_id")
+    )
+    return Membership.objects.consented().filter(organization_id__in=organizations)
 
 
 def managers_of_anyone() -> QuerySet[User]:

@@ -23,7 +23,8 @@ def render_email(name: str, context: dict[str, Any]) -> tuple[str, str, str]:
 
 def _send(name: str, context: dict[str, Any], *, to: str) -> None:
     subject, text, html = render_email(name, context)
-    send_account_email.delay_on_commit(
+    # celery-types 0.26 does not know Task.delay_on_commit (Celery 5.4).
+    send_account_email.delay_on_commit(  # type: ignore[attr-defined]
         subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[to], html=html
     )
 

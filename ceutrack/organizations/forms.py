@@ -1,4 +1,5 @@
 import re
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -35,18 +36,19 @@ class InviteForm(forms.Form):
     team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False)
 
     def __init__(
-        self, *args: object, organization: Organization, can_grant_admin: bool, **kwargs: object
+        self, *args: Any, organization: Organization, can_grant_admin: bool, **kwargs: Any
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         roles = [
             (Role.MEMBER, "Staff member (shares CEU records, with consent)"),
             (Role.MANAGER, "Manager (views staff compliance)"),
         ]
         if can_grant_admin:
             roles.append((Role.ADMIN, "Admin (manages people and invitations)"))
-        self.fields["role"].choices = roles
-        self.fields["team"].queryset = organization.teams.all()
-        self.fields["team"].empty_label = "No team"
+        cast(forms.ChoiceField, self.fields["role"]).choices = roles
+        team = cast(forms.ModelChoiceField, self.fields["team"])
+        team.queryset = organization.teams.all()
+        team.empty_label = "No team"
         self.invalid: list[str] = []
         self.duplicates: list[str] = []
 
@@ -80,8 +82,8 @@ class TeamForm(forms.ModelForm):
         fields = ["name"]
         labels = {"name": "New team"}
 
-    def __init__(self, *args: object, organization: Organization, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.organization = organization
 
     def clean_name(self) -> str:
@@ -94,9 +96,9 @@ class TeamForm(forms.ModelForm):
 class MemberTeamForm(forms.Form):
     team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False)
 
-    def __init__(self, *args: object, organization: Organization, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["team"].queryset = organization.teams.all()
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["team"]).queryset = organization.teams.all()
 
 
 class ConsentForm(forms.Form):
@@ -141,8 +143,10 @@ class DashboardFilterForm(forms.Form):
     )
     sort = forms.ChoiceField(choices=SORT_CHOICES, required=False)
 
-    def __init__(self, *args: object, organization: Organization, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         codes = CredentialType.objects.order_by("code").values_list("code", flat=True)
-        self.fields["credential"].choices = [("", "Any credential")] + [(c, c) for c in codes]
-        self.fields["team"].queryset = organization.teams.all()
+        cast(forms.ChoiceField, self.fields["credential"]).choices = [("", "Any credential")] + [
+            (c, c) for c in codes
+        ]
+        cast(forms.ModelChoiceField, self.fields["team"]).queryset = organization.teams.all()

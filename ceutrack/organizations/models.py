@@ -3,6 +3,7 @@ stored compliance summary the dashboard reads."""
 
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -251,7 +252,7 @@ def new_token() -> str:
 
 
 class InvitationQuerySet(models.QuerySet["Invitation"]):
-    def in_state(self, state: str, now: "timezone.datetime | None" = None) -> "InvitationQuerySet":
+    def in_state(self, state: str, now: datetime | None = None) -> "InvitationQuerySet":
         """The invitations a person sees in `state` (see Invitation.state): a pending one past
         its expiry counts as expired, not pending. An unknown state filters nothing."""
         now = now or timezone.now()
@@ -312,13 +313,13 @@ class Invitation(models.Model):
     def __str__(self) -> str:
         return f"Invitation of {self.email} to {self.organization}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.email = self.email.strip().lower()
         if self.expires_at is None:
             self.expires_at = self.sent_at + timedelta(days=settings.INVITATION_EXPIRY_DAYS)
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
-    def state(self, now: "timezone.datetime | None" = None) -> str:
+    def state(self, now: datetime | None = None) -> str:
         """The status a person should see: a pending invitation past its expiry is expired."""
         now = now or timezone.now()
         if self.status == InvitationStatus.PENDING and self.expires_at <= now:
@@ -328,7 +329,7 @@ class Invitation(models.Model):
     def get_state_display(self) -> str:
         return InvitationStatus(self.state()).label
 
-    def is_open(self, now: "timezone.datetime | None" = None) -> bool:
+    def is_open(self, now: datetime | None = None) -> bool:
         return self.state(now) == InvitationStatus.PENDING
 
 

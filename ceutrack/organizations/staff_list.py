@@ -89,15 +89,17 @@ def known_count(counts: list[dict[str, Any]], data: dict[str, Any]) -> int | Non
 
 
 class CountedPaginator(Paginator):
+    """A Paginator told the row count when the status counts already hold it (see
+    known_count): it skips a COUNT over every staff member, about 8 ms of a 33 ms first page
+    for 10,000 staff on SQLite (benchmarks/employer_dashboard.py's data)."""
+
     def __init__(self, object_list: Any, per_page: int, *, count: int | None) -> None:
         super().__init__(object_list, per_page)
-        self._known_count = count
+        self.known_count = count
 
     @cached_property
     def count(self) -> int:
-        if self._known_count is not None:
-            return self._known_count
-        return Paginator.count.func(self)  # type: ignore[attr-defined, no-any-return]
+        return super().count if self.known_count is None else self.known_count
 
 
 def filter_staff(staff: QuerySet[Membership], data: dict[str, Any]) -> QuerySet[Membership]:

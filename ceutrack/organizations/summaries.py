@@ -87,7 +87,7 @@ def summary_fields(
 ) -> dict[str, Any]:
     """Flatten one evaluation into the summary's columns (no rule is decided here: the
     status of each body is the engine's; a person's status is the worst of them)."""
-    bodies = []
+    bodies: list[dict[str, Any]] = []
     for body in evaluation.bodies:
         cycle = body.current
         if cycle is None:
@@ -145,7 +145,7 @@ def _batches(ids: Sequence[int], size: int) -> Iterator[Sequence[int]]:
 def refresh_summaries(user_ids: Iterable[int]) -> int:
     """Evaluate these people with the engine (in bulk) and upsert their summaries."""
     from ceutrack.accounts.models import User
-    from ceutrack.credentials.evaluation import evaluate_people
+    from ceutrack.activities.evaluation import evaluate_people
 
     ids = sorted(set(user_ids))
     written = 0

@@ -1,5 +1,6 @@
 """Organization pages. Every object is fetched through ceutrack.organizations.access."""
 
+from typing import cast
 from urllib.parse import urlencode
 
 from allauth.account.adapter import get_adapter
@@ -7,19 +8,28 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.db.models import Count, Q, QuerySet
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    QueryDict,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from ceutrack.accounts import submissions
+from ceutrack.accounts.http import AuthenticatedHttpRequest
 from ceutrack.activities.certificates import serve_certificate
+from ceutrack.activities.evaluation import evaluate_person
 from ceutrack.activities.listing import describe_rows
 from ceutrack.activities.models import Activity
 from ceutrack.activities.presenters import present_body
-from ceutrack.credentials.evaluation import evaluate_person, load_catalog
+from ceutrack.credentials.catalog import load_catalog
 from ceutrack.organizations import access, ratelimit, services
 from ceutrack.organizations.forms import (
     ConsentForm,
@@ -57,7 +67,7 @@ PAGE_SIZE = 50
 RECENT_CHANGES = 5  # on a member's drill-down; the rest on their changes page
 
 
-def _posted(request: HttpRequest) -> object:
+def _posted(request: HttpRequest) -> QueryDict | None:
     """Bind forms on POST even when nothing was ticked (an empty POST is falsy)."""
     return request.POST if request.method == "POST" else None
 
@@ -67,7 +77,7 @@ def _posted(request: HttpRequest) -> object:
 
 @login_required
 @require_GET
-def organization_list(request: HttpRequest) -> HttpResponse:
+def organization_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     memberships = list(
         Membership.objects.current()
         .filter(user=request.user)
@@ -82,7 +92,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organization_create(request: HttpRequest) -> HttpResponse:
+def organization_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and (done := submissions.previous(request)):
         return submissions.replay(request, done, what="the organization")
     form = OrganizationForm(_posted(request))
@@ -104,7 +114,7 @@ def organization_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def membership_withdraw(request: HttpRequest, membership_id: int) -> HttpResponse:
+def membership_withdraw(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
     membership = access.get_own_membership(request.user, membership_id)
     try:
         services.withdraw_consent(membership, by=request.user)
@@ -121,13 +131,13 @@ def membership_withdraw(request: HttpRequest, membership_id: int) -> HttpRespons
 
 @login_required
 @require_POST
-def membership_consent(request: HttpRequest, membership_id: int) -> HttpResponse:
+def membership_consent(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
     membership = access.get_own_membership(request.user, membership_id)
     if membership.role != Role.MEMBER:
         raise Http404
     form = ConsentForm(request.POST)
     if not form.is_valid():
-        messages.error(request, form.errors["consent"][0])
+        messages.error(request, str(form.errors["consent"][0]))
         return redirect("organizations:list")
     try:
         services.give_consent(membership, by=request.user)
@@ -142,7 +152,7 @@ def membership_consent(request: HttpRequest, membership_id: int) -> HttpResponse
 
 @login_required
 @require_POST
-def membership_leave(request: HttpRequest, membership_id: int) -> HttpResponse:
+def membership_leave(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
     membership = access.get_own_membership(request.user, membership_id)
     name = membership.organization.name
     try:
@@ -161,7 +171,7 @@ def membership_leave(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organization, membership = access.get_organization(request.user, slug)
     staff, counts, updating = staff_and_counts(organization)
     form = DashboardFilterForm(request.GET or None, organization=organization)
@@ -178,7 +188,10 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "updating": updating,
         "filters": filter_fields(form),
         "page": page,
-        "rows": staff_rows(page.object_list.values(*ROW_COLUMNS), organization=organization),
+        "rows": staff_rows(
+            cast(QuerySet[Membership], page.object_list).values(*ROW_COLUMNS),
+            organization=organization,
+        ),
         "filtered": bool({k for k in query if k != "sort"}),
         "query": urlencode(query),
         "today": timezone.localdate(),
@@ -188,7 +201,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def dashboard_export(request: HttpRequest, slug: str) -> StreamingHttpResponse:
+def dashboard_export(request: AuthenticatedHttpRequest, slug: str) -> StreamingHttpResponse:
     organization, _ = access.get_organization(request.user, slug)
     staff = staff_with_fresh_summaries(organization)
     form = DashboardFilterForm(request.GET or None, organization=organization)
@@ -202,7 +215,7 @@ def dashboard_export(request: HttpRequest, slug: str) -> StreamingHttpResponse:
 
 @login_required
 @require_GET
-def member_detail(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+def member_detail(request: AuthenticatedHttpRequest, slug: str, membership_id: int) -> HttpResponse:
     organization, membership = access.get_organization(request.user, slug)
     try:
         member = access.get_visible_member(organization, membership_id)
@@ -241,7 +254,9 @@ def _not_shared(request: HttpRequest, organization: Organization) -> HttpRespons
 
 @login_required
 @require_GET
-def member_changes(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+def member_changes(
+    request: AuthenticatedHttpRequest, slug: str, membership_id: int
+) -> HttpResponse:
     organization, membership = access.get_organization(request.user, slug)
     member = access.get_visible_member(organization, membership_id)
     changes = member_history_page(
@@ -265,8 +280,8 @@ def member_changes(request: HttpRequest, slug: str, membership_id: int) -> HttpR
 @login_required
 @require_GET
 def member_certificate(
-    request: HttpRequest, slug: str, membership_id: int, activity_id: int
-) -> HttpResponse:
+    request: AuthenticatedHttpRequest, slug: str, membership_id: int, activity_id: int
+) -> HttpResponseBase:
     organization, _ = access.get_organization(request.user, slug)
     member = access.get_visible_member(organization, membership_id)
     return serve_certificate(access.get_visible_activity(member, activity_id))
@@ -274,7 +289,7 @@ def member_certificate(
 
 @login_required
 @require_POST
-def member_nudge(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+def member_nudge(request: AuthenticatedHttpRequest, slug: str, membership_id: int) -> HttpResponse:
     organization, _ = access.get_organization(request.user, slug)
     member = access.get_visible_member(organization, membership_id)
     form = NudgeForm(request.POST)
@@ -295,7 +310,7 @@ def member_nudge(request: HttpRequest, slug: str, membership_id: int) -> HttpRes
 
 
 @login_required
-def people(request: HttpRequest, slug: str) -> HttpResponse:
+def people(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organization, membership = access.get_organization(request.user, slug, manage=True)
     team_form = TeamForm(_posted(request), organization=organization)
     if request.method == "POST" and team_form.is_valid():
@@ -324,7 +339,7 @@ def people(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_team(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+def member_team(request: AuthenticatedHttpRequest, slug: str, membership_id: int) -> HttpResponse:
     organization, _ = access.get_organization(request.user, slug, manage=True)
     target = access.get_manageable_membership(organization, membership_id)
     form = MemberTeamForm(request.POST, organization=organization)
@@ -339,7 +354,7 @@ def member_team(request: HttpRequest, slug: str, membership_id: int) -> HttpResp
 
 @login_required
 @require_POST
-def member_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+def member_remove(request: AuthenticatedHttpRequest, slug: str, membership_id: int) -> HttpResponse:
     organization, membership = access.get_organization(request.user, slug, manage=True)
     target = access.get_manageable_membership(organization, membership_id)
     try:
@@ -354,7 +369,7 @@ def member_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpRe
 
 
 @login_required
-def invitations(request: HttpRequest, slug: str) -> HttpResponse:
+def invitations(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organization, membership = access.get_organization(request.user, slug, manage=True)
     if request.method == "POST" and (done := submissions.previous(request)):
         return submissions.replay(request, done, what="each invitation")
@@ -434,7 +449,9 @@ def _report_invites(
 
 @login_required
 @require_POST
-def invitation_resend(request: HttpRequest, slug: str, invitation_id: int) -> HttpResponse:
+def invitation_resend(
+    request: AuthenticatedHttpRequest, slug: str, invitation_id: int
+) -> HttpResponse:
     organization, _ = access.get_organization(request.user, slug, manage=True)
     invitation = access.get_invitation(organization, invitation_id)
     if invitation.status == InvitationStatus.ACCEPTED:
@@ -459,7 +476,9 @@ def invitation_resend(request: HttpRequest, slug: str, invitation_id: int) -> Ht
 
 @login_required
 @require_POST
-def invitation_revoke(request: HttpRequest, slug: str, invitation_id: int) -> HttpResponse:
+def invitation_revoke(
+    request: AuthenticatedHttpRequest, slug: str, invitation_id: int
+) -> HttpResponse:
     organization, _ = access.get_organization(request.user, slug, manage=True)
     invitation = access.get_invitation(organization, invitation_id)
     if invitation.status == InvitationStatus.PENDING:

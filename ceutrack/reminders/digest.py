@@ -20,10 +20,9 @@ from django.utils import timezone
 
 from ceutrack import rules
 from ceutrack.accounts.models import User
+from ceutrack.activities.evaluation import evaluate_people
 from ceutrack.credentials import presentation as words
-from ceutrack.credentials.evaluation import evaluate_people
-from ceutrack.organizations.access import managers_of_anyone
-from ceutrack.organizations.models import VIEW_ROLES, Membership
+from ceutrack.organizations.access import managers_of_anyone, staff_visible_to
 from ceutrack.reminders.emails import absolute_url, build_message, unsubscribe_url
 from ceutrack.reminders.models import (
     DIGEST_BODY,
@@ -66,15 +65,14 @@ def digest_entries(
 ) -> list[dict[str, Any]]:
     """Staff of the manager's organizations who became at risk, behind or lapsed in the week
     starting `week` and are still so now, grouped by organization (name order)."""
-    org_names = dict(
-        Membership.objects.current()
-        .filter(user=manager, role__in=VIEW_ROLES)
-        .values_list("organization_id", "organization__name")
+    staff = staff_visible_to(manager).values_list(
+        "user_id", "organization_id", "organization__name"
     )
-    staff = Membership.objects.consented().filter(organization_id__in=org_names)
+    org_names: dict[int, str] = {}
     orgs_of: defaultdict[int, list[int]] = defaultdict(list)
-    for user_id, org_id in staff.values_list("user_id", "organization_id"):
+    for user_id, org_id, org_name in staff:
         orgs_of[user_id].append(org_id)
+        org_names[org_id] = org_name
     trouble = (
         Reminder.objects.filter(
             user_id__in=list(orgs_of),
@@ -134,6 +132,7 @@ def prepare(
     organizations = digest_entries(manager, week=row.cycle_end, today=today, catalog=catalog)
     if not organizations:
         return "nothing to report this week"
+    unsubscribe = unsubscribe_url(user_id=manager.pk, kind=Kind.DIGEST)
     context = {
         "user": manager,
         "week_start": row.cycle_end,
@@ -142,8 +141,6 @@ def prepare(
         "count": sum(len(org["people"]) for org in organizations),
         "dashboard_url": absolute_url(reverse("organizations:list")),
         "preferences_url": absolute_url(reverse("reminders:preferences")),
-        "unsubscribe_url": unsubscribe_url(user_id=manager.pk, kind=Kind.DIGEST),
+        "unsubscribe_url": unsubscribe,
     }
-    return [
-        build_message("digest", context, to=manager.email, unsubscribe=context["unsubscribe_url"])
-    ]
+    return [build_message("digest", context, to=manager.email, unsubscribe=unsubscribe)]

@@ -19,7 +19,7 @@ def render_email(name: str, context: dict[str, Any]) -> tuple[str, str, str]:
 
     The subject is flattened to one line: a newline in a header would be rejected.
     """
-    subject = render_to_string(f"emails/{name}_subject.txt", context)
+    subject: str = render_to_string(f"emails/{name}_subject.txt", context)
     subject = re.sub(r"\s+", " ", subject).strip()
     text = render_to_string(f"emails/{name}.txt", context)
     html = render_to_string(f"emails/{name}.html", context)

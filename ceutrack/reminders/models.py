@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F, Q
 
+from ceutrack.accounts.models import User
 from ceutrack.credentials.presentation import REMINDER_LABELS
 
 
@@ -225,7 +226,7 @@ class ReminderPreferences(models.Model):
         return f"Reminder preferences of {self.user_id}"
 
     @classmethod
-    def for_user(cls, user: models.Model) -> ReminderPreferences:
+    def for_user(cls, user: User) -> ReminderPreferences:
         """The saved preferences, or unsaved defaults (nothing is written on read)."""
         try:
             return cls.objects.get(user=user)

@@ -20,7 +20,8 @@ from django.utils import timezone
 
 from ceutrack import rules
 from ceutrack.accounts.models import User
-from ceutrack.credentials.evaluation import evaluate_people, load_catalog
+from ceutrack.activities.evaluation import evaluate_people
+from ceutrack.credentials.catalog import load_catalog
 from ceutrack.credentials.models import Credential
 from ceutrack.fanout import fan_out, run_inline
 from ceutrack.reminders.models import CHECK_NEVER, CHECK_NOW, NextCheck, Reminder, Status
@@ -49,7 +50,7 @@ def plan_reminders(
     enqueue_sender: bool = True,
     full: bool = False,
 ) -> int:
-    """Plan the reminders due today (domain.md section 5); returns the rows added.
+    """Plan the reminders due today (docs/rules.md §5); returns the rows added.
 
     Without `today` each person's own local date is used. Only the reminder due now is
     planned: a sweep that ran late never plans the kinds it missed. Running it twice on one

@@ -32,8 +32,9 @@ from django.utils import timezone
 
 from ceutrack import rules
 from ceutrack.accounts.models import User
+from ceutrack.activities.evaluation import evaluate_people
 from ceutrack.credentials import presentation as words
-from ceutrack.credentials.evaluation import evaluate_people, load_catalog
+from ceutrack.credentials.catalog import load_catalog
 from ceutrack.organizations.access import managers_of
 from ceutrack.reminders import digest
 from ceutrack.reminders.emails import build_message, unsubscribe_url

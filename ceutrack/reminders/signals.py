@@ -72,5 +72,7 @@ def connect() -> None:
         post_save.connect(_record_changed, sender=model, dispatch_uid=f"check-save-{model}")
         post_delete.connect(_record_changed, sender=model, dispatch_uid=f"check-delete-{model}")
     post_save.connect(_user_changed, sender=User, dispatch_uid="check-user-save")
-    for model in (CredentialType, BodyRule):
-        post_save.connect(_catalog_changed, sender=model, dispatch_uid=f"check-catalog-{model}")
+    for catalog_model in (CredentialType, BodyRule):
+        post_save.connect(
+            _catalog_changed, sender=catalog_model, dispatch_uid=f"check-catalog-{catalog_model}"
+        )

@@ -1,5 +1,7 @@
 """Celery tasks: thin wrappers around the tested functions (safe to run twice: acks late)."""
 
+from typing import Any
+
 from celery import shared_task
 from django.conf import settings
 from django.db import DatabaseError, transaction
@@ -7,7 +9,7 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from ceutrack.reminders import digest, planner, sender
 
-RETRY = {
+RETRY: dict[str, Any] = {
     "autoretry_for": (DatabaseError, BrokerError),
     "retry_backoff": True,
     "retry_backoff_max": 600,

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from ceutrack.accounts.http import AuthenticatedHttpRequest
 from ceutrack.accounts.models import User
 from ceutrack.reminders.emails import read_unsubscribe_token
 from ceutrack.reminders.forms import ReminderPreferencesForm
@@ -14,7 +15,7 @@ from ceutrack.reminders.models import Kind, Reminder, ReminderPreferences
 
 
 @login_required
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     prefs = ReminderPreferences.for_user(request.user)
     form = ReminderPreferencesForm(request.POST or None, instance=prefs)
     if request.method == "POST" and form.is_valid():
@@ -25,7 +26,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def log(request: HttpRequest) -> HttpResponse:
+def log(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = Reminder.objects.filter(user=request.user).order_by("-planned_on", "-id")
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
     return render(request, "reminders/log.html", {"page": page})

@@ -1,4 +1,4 @@
-"""Pure requirements engine for CE units (shared domain.md). No Django, no clock.
+"""Pure requirements engine for CE units (docs/rules.md). No Django, no clock.
 
 `evaluate(person, today=...)` is the whole contract; the helpers below are exported for the
 Django adapter, the reminder planner and tests. `catalog` holds the requirement data, `types`

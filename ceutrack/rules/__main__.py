@@ -1,4 +1,4 @@
-"""`python -m ceutrack.rules evaluate FILE.json`: the engine's contract (domain.md 6)."""
+"""`python -m ceutrack.rules evaluate FILE.json`: the engine's contract (docs/rules.md §6)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Apprentice (-A) removal options (domain.md section 1, AAPC; fine print 7.12)."""
+"""Apprentice (-A) removal options (docs/rules.md §1.1 and §7.12)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Requirement data: credential types and per-body rules (domain.md section 1).
+"""Requirement data: credential types and per-body rules (docs/rules.md §1).
 
 Everything here is plain data so that a Django adapter can build a `Catalog` from database
 rows; the engine receives the catalog as an argument.

@@ -1,4 +1,4 @@
-"""Counting units (domain.md section 3): rejections, duplicates, allocation, totals."""
+"""Counting units (docs/rules.md §3): rejections, duplicates, allocation, totals."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Cycle dates (domain.md section 2): first cycle, following cycles and official overrides."""
+"""Cycle dates (docs/rules.md §2): first cycle, following cycles and official overrides."""
 
 from __future__ import annotations
 
@@ -136,7 +136,7 @@ def build_cycles(
     starting after `until`, so the cycle after the current one exists for renewal-month units.
 
     The earliest official cycle anchors the sequence; a later official cycle replaces every
-    cycle it overlaps (domain.md 2 and 7.7).
+    cycle it overlaps (docs/rules.md §2 and §7.7).
     """
     pending = sorted((_official_span(c) for c in official), key=lambda s: (s.start, s.end))
     if pending:

@@ -1,4 +1,4 @@
-"""Entry point of the engine: evaluate one person on one day (domain.md sections 3-6)."""
+"""Entry point of the engine: evaluate one person on one day (docs/rules.md §3-§6)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""What a cycle requires (domain.md sections 1, 2 and 7.7): units, topics, sourced share,
+"""What a cycle requires (docs/rules.md §1, §2 and §7.7): units, topics, sourced share,
 self-reviews."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Scenario JSON in and evaluation JSON out (domain.md sections 6 and 7.1)."""
+"""Scenario JSON in and evaluation JSON out (docs/rules.md §6 and §7.1)."""
 
 from __future__ import annotations
 
@@ -257,7 +257,7 @@ def rounded(value: Decimal) -> str:
 
 
 def to_json(evaluation: Evaluation) -> dict[str, object]:
-    """The evaluation in the exact shape of domain.md section 6."""
+    """The evaluation in the exact shape of docs/rules.md §6."""
     return {
         "today": evaluation.today.isoformat(),
         "bodies": [_body_json(b) for b in evaluation.bodies],

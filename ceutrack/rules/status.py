@@ -1,4 +1,4 @@
-"""Status of a cycle (domain.md section 4) and the reminder it calls for (section 5)."""
+"""Status of a cycle (docs/rules.md §4) and the reminder it calls for (§5)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Input and result dataclasses of the requirements engine (domain.md sections 3-6)."""
+"""Input and result dataclasses of the requirements engine (docs/rules.md §3-§6)."""
 
 from __future__ import annotations
 

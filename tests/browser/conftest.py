@@ -22,7 +22,6 @@ from pathlib import Path
 import pytest
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
 from django.test import Client, override_settings
 from pytest_django.live_server_helper import LiveServer
 
@@ -103,21 +102,10 @@ def new_context(new_context):
     return make
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _serialized_rollback_survives_playwright(django_db_setup):
-    """Once Playwright's event loop runs in this thread, asgiref hands Django a fresh connection
-    object, which lacks the test database's serialized contents, so serialized rollback would
-    silently restore nothing. Keep them on the connection class, where every object sees them."""
-    connection = connections[DEFAULT_DB_ALIAS]
-    contents = getattr(connection, "_test_serialized_contents", None)
-    if contents is not None:
-        type(connection)._test_serialized_contents = contents
-
-
 @pytest.fixture(autouse=True)
-def _browser_database(django_db_serialized_rollback, transactional_db, live_server):
-    """The live server thread needs committed data; serialized rollback puts the catalog rows
-    the migrations seed back after the flush, so later tests still find them."""
+def _browser_database(transactional_db, live_server):
+    """The live server thread needs committed data (the catalog is seeded again after each
+    flush by tests/conftest.py's _credential_catalog)."""
 
 
 @pytest.fixture

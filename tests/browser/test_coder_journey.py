@@ -14,9 +14,9 @@ from fpdf import FPDF
 from playwright.sync_api import expect
 
 from ceutrack.accounts.models import User
+from ceutrack.activities.evaluation import evaluate_person
 from ceutrack.activities.models import Activity
 from ceutrack.activities.presenters import format_units
-from ceutrack.credentials.evaluation import evaluate_person
 from ceutrack.credentials.models import CredentialType
 from tests.factories import ActivityFactory, UserFactory
 

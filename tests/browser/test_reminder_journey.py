@@ -7,8 +7,8 @@ from urllib.parse import urlparse
 
 from playwright.sync_api import expect
 
+from ceutrack.activities.evaluation import evaluate_person
 from ceutrack.activities.presenters import format_units
-from ceutrack.credentials.evaluation import evaluate_person
 from ceutrack.reminders.models import Kind, Reminder, ReminderPreferences, Status
 from ceutrack.reminders.planner import plan_reminders
 from ceutrack.reminders.sender import send_pending_reminders

@@ -34,14 +34,14 @@ from tests.factories import (
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2025, 6, 30)
-# Committed rows are what a backup sees: transactional tests, the catalog put back after.
-committed = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Committed rows are what a backup sees: transactional tests.
+committed = pytest.mark.django_db(transaction=True)
 
 
 def evaluations_of_everyone(today: date) -> dict[str, str]:
     """Every person's whole evaluation, as comparable JSON text keyed by email."""
     from ceutrack.accounts.models import User
-    from ceutrack.credentials.evaluation import evaluate_person
+    from ceutrack.activities.evaluation import evaluate_person
 
     return {
         user.email: json.dumps(

@@ -3,13 +3,13 @@ the engine would reject; the others filter the list and take a certificate uploa
 upload form is in `csv_upload`, since it reads the file with `csvio`, which itself runs each row
 through `ActivityForm`.
 
-Which activities are refused at entry (domain.md 3.1) is decided by the engine's
+Which activities are refused at entry (docs/rules.md §3.1) is decided by the engine's
 `date_rejection` and `units_rejection` (the two halves of `activity_rejection`, checked
 separately so every error shows at once); this form only turns their reasons into words.
 """
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -123,7 +123,7 @@ class ActivityForm(forms.ModelForm):
             f"In steps of {_number(catalog.unit_step)} (60 minutes = 1 unit), "
             f"at most {_number(catalog.max_activity_units)}."
         )
-        self.fields["topic"].choices = (
+        cast(forms.ChoiceField, self.fields["topic"]).choices = (
             topics if topics is not None else topic_choices(self.instance.topic)
         )
         limit = settings.CERTIFICATE_MAX_BYTES / 2**20
@@ -132,7 +132,7 @@ class ActivityForm(forms.ModelForm):
         if not self.instance.certificate:
             del self.fields["remove_certificate"]
 
-    def clean_certificate_file(self):  # type: ignore[no-untyped-def]
+    def clean_certificate_file(self) -> Any:
         upload = self.cleaned_data.get("certificate_file")
         if upload:
             self.checked_certificate = check_upload(
@@ -143,7 +143,8 @@ class ActivityForm(forms.ModelForm):
         return upload
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         # Each field is checked on its own, so every error shows at once: a units error is
         # not held back while the date is blank or in the future (and the reverse).
         completed_on, units = cleaned.get("completed_on"), cleaned.get("units")
@@ -243,7 +244,7 @@ class ActivityFilterForm(forms.Form):
     def __init__(self, *args: Any, evaluation: Evaluation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.cycles = {c.value: c for c in cycle_choices(evaluation)}
-        self.fields["cycle"].choices = [("", "Any cycle")] + [
+        cast(forms.ChoiceField, self.fields["cycle"]).choices = [("", "Any cycle")] + [
             (value, c.label) for value, c in self.cycles.items()
         ]
         for field in self.fields.values():
@@ -282,7 +283,7 @@ class CertificateUploadForm(forms.Form):
             "before anything is saved."
         )
 
-    def clean_certificate(self):  # type: ignore[no-untyped-def]
+    def clean_certificate(self) -> Any:
         upload = self.cleaned_data["certificate"]
         self.checked = check_upload(upload, max_bytes=settings.CERTIFICATE_MAX_BYTES)
         check_quota(self.user, size=upload.size or 0)

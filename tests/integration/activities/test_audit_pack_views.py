@@ -12,9 +12,9 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from ceutrack.activities import auditpack
+from ceutrack.activities.evaluation import evaluate_person
 from ceutrack.activities.models import AuditPack
 from ceutrack.activities.presenters import format_units
-from ceutrack.credentials.evaluation import evaluate_person
 from tests.certificate_files import png_bytes
 from tests.certificate_samples import certificate_pdf
 from tests.factories import ActivityFactory, CredentialFactory, UserFactory

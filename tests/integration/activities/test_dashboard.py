@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from ceutrack.activities.evaluation import evaluate_person
 from ceutrack.activities.models import Activity, Kind
-from ceutrack.credentials.evaluation import evaluate_person
 from ceutrack.credentials.models import ApprenticeEvidence
 from tests.factories import ActivityFactory, CredentialFactory, UserFactory, credential_type
 

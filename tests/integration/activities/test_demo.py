@@ -6,8 +6,8 @@ import pytest
 import time_machine
 
 from ceutrack.activities.demo import DEMO_ACTIVITIES, seed_coder_records
+from ceutrack.activities.evaluation import evaluate_person
 from ceutrack.activities.models import Activity
-from ceutrack.credentials.evaluation import evaluate_person
 from tests.factories import ActivityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

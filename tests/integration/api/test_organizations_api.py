@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from ceutrack.credentials.evaluation import evaluate_person
+from ceutrack.activities.evaluation import evaluate_person
 from ceutrack.organizations.models import Invitation, Role
 from ceutrack.rules import to_json
 from tests.factories import CredentialFactory, MembershipFactory, OrganizationFactory

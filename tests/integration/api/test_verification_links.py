@@ -14,10 +14,10 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from ceutrack.activities.auditpack import pack_contents, summary_pdf
+from ceutrack.activities.evaluation import evaluate_person
 from ceutrack.activities.presenters import STATUS_LABELS, format_units
 from ceutrack.api.models import VerificationLink
 from ceutrack.api.tokens import create_link
-from ceutrack.credentials.evaluation import evaluate_person
 from tests.factories import ActivityFactory, CredentialFactory, UserFactory, credential_type
 from tests.integration.api.conftest import api_as
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from ceutrack.accounts.models import User
-from ceutrack.credentials.evaluation import evaluate_person
+from ceutrack.activities.evaluation import evaluate_person
 from ceutrack.credentials.models import (
     ApprenticeEvidence,
     BodyRule,

@@ -10,7 +10,7 @@ from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 
 from ceutrack import rules
-from ceutrack.credentials.evaluation import load_catalog
+from ceutrack.credentials.catalog import load_catalog
 from ceutrack.credentials.models import Body, BodyRule, CredentialType
 from ceutrack.rules import AAPC, AHIMA, DEFAULT_CATALOG
 
@@ -36,7 +36,7 @@ def test_it_seeds_one_row_per_catalog_credential_with_the_engines_numbers():
         assert row.supersedes == (credential.supersedes or "")
 
 
-def test_it_seeds_the_figures_domain_md_gives():
+def test_it_seeds_the_figures_the_rules_give():
     cpma = CredentialType.objects.get(code="CPMA")
     cardiology = CredentialType.objects.get(code="CCC")
     rhia = CredentialType.objects.get(code="RHIA")

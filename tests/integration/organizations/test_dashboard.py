@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ceutrack.accounts.models import User
-from ceutrack.credentials.evaluation import evaluate_person
+from ceutrack.activities.evaluation import evaluate_person
 from ceutrack.credentials.models import Credential
 from ceutrack.credentials.presentation import units as format_units
 from ceutrack.organizations import summaries

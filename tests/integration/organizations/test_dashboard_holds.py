@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ceutrack import rules
-from ceutrack.credentials import evaluation
+from ceutrack.activities import evaluation
 from ceutrack.organizations import staff_list as dashboard_module
 from ceutrack.organizations import summaries, tasks
 from ceutrack.organizations.demo import apply_recipe

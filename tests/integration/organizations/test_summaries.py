@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from ceutrack.credentials.evaluation import evaluate_person
+from ceutrack.activities.evaluation import evaluate_person
 from ceutrack.credentials.models import ApprenticeEvidence, OfficialCycle
 from ceutrack.organizations import summaries
 from ceutrack.organizations.models import ComplianceSummary, SummaryStatus

@@ -1,4 +1,4 @@
-"""Coders in known states for reminder tests (figures from the engine, domain.md 4-5).
+"""Coders in known states for reminder tests (figures from the engine, docs/rules.md §4-§5).
 
 A CPC certified on 2025-01-10 has one cycle from then to 2027-01-31 requiring 36 CEUs. On
 2026-06-01 with nothing logged they are `behind`; with 13 CEUs `at_risk`; with 36 `complete`.

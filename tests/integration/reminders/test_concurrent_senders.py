@@ -14,7 +14,7 @@ from tests.integration.reminders.people import PLANNING_DAY, coder_with_cpc
 
 pytestmark = [
     pytest.mark.services("postgres"),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 SENDERS = 4

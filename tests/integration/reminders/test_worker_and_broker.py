@@ -23,7 +23,7 @@ from tests.integration.test_celery_worker import wait_for_files, worker  # noqa:
 REPO = Path(__file__).resolve().parents[3]
 pytestmark = [
     pytest.mark.services("postgres", "redis"),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from pypdf import PdfReader
 
-from ceutrack.credentials.evaluation import evaluate_person
+from ceutrack.activities.evaluation import evaluate_person
 from ceutrack.organizations.models import Invitation, Role
 from ceutrack.reminders.emails import render_email
 from ceutrack.reminders.sender import reminder_context

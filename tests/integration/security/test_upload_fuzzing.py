@@ -14,10 +14,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from django.utils.functional import empty
 
 from ceutrack.activities import csvio
-from ceutrack.activities.models import Activity, private_storage
+from ceutrack.activities.models import Activity
 from tests.certificate_files import jpeg_bytes, pdf_bytes, png_bytes
 from tests.factories import UserFactory
 
@@ -81,7 +80,6 @@ def roots(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = private
     settings.MEDIA_ROOT = private
     settings.CERTIFICATE_MAX_BYTES = LIMIT
-    private_storage._wrapped = empty
     return tmp_path, private
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from ceutrack.rules import (
     Activity,
@@ -25,14 +26,14 @@ def cred(code: str, earned_on: str) -> HeldCredential:
     return HeldCredential(code=code, earned_on=d(earned_on))
 
 
-def aapc(id: str, on: str, units: str | int, **fields: object) -> Activity:
+def aapc(id: str, on: str, units: str | int, **fields: Any) -> Activity:
     """An AAPC-approved activity, with an index number unique to its id unless given."""
     fields.setdefault("aapc_index", f"IDX-{id}")
-    return Activity(id=id, completed_on=d(on), units=Decimal(units), aapc=True, **fields)  # type: ignore[arg-type]
+    return Activity(id=id, completed_on=d(on), units=Decimal(units), aapc=True, **fields)
 
 
-def ahima(id: str, on: str, units: str | int, **fields: object) -> Activity:
-    return Activity(id=id, completed_on=d(on), units=Decimal(units), ahima=True, **fields)  # type: ignore[arg-type]
+def ahima(id: str, on: str, units: str | int, **fields: Any) -> Activity:
+    return Activity(id=id, completed_on=d(on), units=Decimal(units), ahima=True, **fields)
 
 
 def official(body: str, start: str, end: str, required: str | None = None) -> OfficialCycle:
@@ -60,8 +61,8 @@ def person(
     )
 
 
-def run(p: PersonInput, today: str, **kwargs: object) -> Evaluation:
-    return evaluate(p, today=d(today), **kwargs)  # type: ignore[arg-type]
+def run(p: PersonInput, today: str, **kwargs: Any) -> Evaluation:
+    return evaluate(p, today=d(today), **kwargs)
 
 
 def body(evaluation: Evaluation, code: str) -> BodyResult:

@@ -1,4 +1,4 @@
-"""Cycle dates (domain.md section 2 and fine print 5, 6)."""
+"""Cycle dates (docs/rules.md §2, §7.5 and §7.6)."""
 
 from __future__ import annotations
 

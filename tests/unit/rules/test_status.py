@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from ceutrack.rules import CycleResult, Thresholds
+from ceutrack.rules import CycleResult, Status, Thresholds
 from ceutrack.rules.status import Timing, cycle_status, reminder_due, timing
 
 from .builders import aapc, body, cred, d, person, run
@@ -149,7 +149,7 @@ def _cycle(status: str, days_left: int) -> CycleResult:
         required=Decimal(36),
         earned=Decimal(0),
         remaining=Decimal(36),
-        status=status,  # type: ignore[arg-type]
+        status=Status(status),
         days_left=days_left,
         expected=Decimal(0),
     )

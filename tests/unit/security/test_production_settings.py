@@ -1,69 +1,48 @@
-"""Production settings, read in a clean subprocess (DEBUG unset, a long random SECRET_KEY,
-ALLOWED_HOSTS set): `manage.py check --deploy` finds nothing, cookies are secure, and a
-response carries every security header."""
+"""Production settings (DEBUG unset, a long random SECRET_KEY, ALLOWED_HOSTS set), read from a
+clean environment and put in force in this process: `manage.py check --deploy` finds nothing,
+cookies are secure, and a response carries every security header."""
 
-import json
-import os
 import secrets
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-
-REPO = Path(__file__).resolve().parents[3]
-
-PROBE = """
-import json
 from django.conf import settings as s
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
-from django.test import Client
+from django.test import Client, override_settings
 
-try:
-    call_command("check", deploy=True, fail_level="WARNING")
-    check = "clean"
-except SystemCheckError as error:
-    check = str(error)
-client = Client()
-https = client.get("/healthz", secure=True, HTTP_HOST="ceutrack.example.com")
-http = client.get("/accounts/login/", HTTP_HOST="ceutrack.example.com")
-print(json.dumps({
-    "check": check,
-    "cookies": {
-        name: getattr(s, name)
-        for name in (
-            "SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE",
-            "CSRF_COOKIE_SECURE", "CSRF_COOKIE_HTTPONLY", "CSRF_COOKIE_SAMESITE",
-        )
-    },
-    "headers": dict(https.headers),
-    "http": [http.status_code, http.get("Location")],
-}))
-"""
+from tests.settings_loader import overrides, read_settings
+
+COOKIE_SETTINGS = (
+    "SESSION_COOKIE_SECURE",
+    "SESSION_COOKIE_HTTPONLY",
+    "SESSION_COOKIE_SAMESITE",
+    "CSRF_COOKIE_SECURE",
+    "CSRF_COOKIE_HTTPONLY",
+    "CSRF_COOKIE_SAMESITE",
+)
 
 
 @pytest.fixture(scope="module")
-def production(tmp_path_factory):
+def production(tmp_path_factory, django_db_setup, django_db_blocker):
     folder = tmp_path_factory.mktemp("production")
-    env = {
-        "PATH": os.environ["PATH"],
-        "DJANGO_SETTINGS_MODULE": "ceutrack.settings",
-        "ENV_FILE": str(folder / "no.env"),
-        "CEUTRACK_VAR_DIR": str(folder / "var"),
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "ALLOWED_HOSTS": "ceutrack.example.com",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()\n" + PROBE],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    env = {"SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": "ceutrack.example.com"}
+    values = overrides(read_settings(env, folder))
+    (folder / "var" / "staticfiles").mkdir(parents=True)  # WhiteNoise looks for it at start
+    with override_settings(**values), django_db_blocker.unblock():
+        try:
+            call_command("check", deploy=True, fail_level="WARNING")
+            check = "clean"
+        except SystemCheckError as error:
+            check = str(error)
+        client = Client()
+        https = client.get("/healthz", secure=True, HTTP_HOST="ceutrack.example.com")
+        http = client.get("/accounts/login/", HTTP_HOST="ceutrack.example.com")
+        return {
+            "check": check,
+            "cookies": {name: getattr(s, name) for name in COOKIE_SETTINGS},
+            "headers": dict(https.headers),
+            "http": [http.status_code, http.get("Location")],
+        }
 
 
 def test_it_passes_the_deployment_check_with_no_warnings(production):

@@ -1,34 +1,32 @@
 """The adapter between the database and the requirements engine (ceutrack.rules).
 
 Views, tasks and exports call `evaluate_person` / `evaluate_people`; nothing else turns rows
-into engine inputs. The catalog comes from CredentialType and BodyRule rows, so an admin's
-edit changes every computation; the thresholds come from settings. Both functions issue a
-constant number of queries whatever the number of activities or people.
+into engine inputs. The catalog and thresholds come from ceutrack.credentials.catalog (rows an
+admin may edit, and settings). Both functions issue a constant number of queries whatever the
+number of activities or people. It lives in the activities app because it reads both the
+credentials app's rows and the activities.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Iterator
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
-from django.db.models.sql.constants import MULTI
 
 from ceutrack import rules
 from ceutrack.accounts.models import User
 from ceutrack.activities.models import Activity
-from ceutrack.credentials.models import (
-    ApprenticeEvidence,
-    BodyRule,
-    Credential,
-    CredentialType,
-    OfficialCycle,
+from ceutrack.credentials.catalog import (
+    engine_units,
+    load_catalog,
+    optional_engine_units,
+    thresholds_from_settings,
 )
+from ceutrack.credentials.models import ApprenticeEvidence, Credential, OfficialCycle
 
 # Only what the engine reads, fetched as tuples: building thousands of model instances
 # costs more than evaluating them.
@@ -49,109 +47,19 @@ ACTIVITY_FIELDS = (
 )
 
 
-# ------------------------------------------------------------------ catalog and settings
-
-
-def load_catalog() -> rules.Catalog:
-    """The engine's catalog from the database (2 queries).
-
-    Rows are read by id, which is the seed order, so the engine sees the same order as
-    DEFAULT_CATALOG and rows added later come last. Apprentice-removal thresholds and unit
-    limits are not stored and keep the engine's defaults.
-    """
-    # The rows are read every time, so an edit (admin, shell, another process) shows at
-    # once; only the conversion of rows seen before is skipped.
-    credential_rows = tuple(
-        CredentialType.objects.order_by("id").values_list(*_CREDENTIAL_FIELDS, named=True)
-    )
-    body_rows = tuple(BodyRule.objects.order_by("id").values_list(*_BODY_FIELDS, named=True))
-    key = (credential_rows, body_rows)
-    catalog = _catalogs.get(key)
-    if catalog is None:
-        catalog = replace(
-            rules.DEFAULT_CATALOG,
-            credentials=tuple(_credential_type(row) for row in credential_rows),
-            bodies=tuple(_body_rules(row) for row in body_rows),
-        )
-        _catalogs.clear()  # only the latest catalog is worth keeping
-        _catalogs[key] = catalog
-    return catalog
-
-
-_CREDENTIAL_FIELDS = tuple(f.name for f in fields(rules.CredentialType))
-_BODY_FIELDS = tuple(f.name for f in fields(rules.BodyRules))
-_catalogs: dict[tuple[tuple[Any, ...], tuple[Any, ...]], rules.Catalog] = {}
-
-
-def thresholds_from_settings() -> rules.Thresholds:
-    """Status thresholds (domain.md section 4) from the CEU_* settings."""
-    return rules.Thresholds(
-        behind_elapsed_share=Decimal(str(settings.CEU_BEHIND_ELAPSED_SHARE)),
-        behind_pace_share=Decimal(str(settings.CEU_BEHIND_PACE_SHARE)),
-        at_risk_margin_share=Decimal(str(settings.CEU_AT_RISK_MARGIN_SHARE)),
-        at_risk_days=int(settings.CEU_AT_RISK_DAYS),
-    )
-
-
-def _units(value: Decimal) -> Decimal:
-    """Drop the trailing zeros a DecimalField adds (36.0 -> 36) so results read as the
-    engine's own data does, without turning 40 into 4E+1."""
-    if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
-    return value.normalize()
-
-
-def _optional_units(value: Decimal | None) -> Decimal | None:
-    return None if value is None else _units(value)
-
-
-def _credential_type(row: Any) -> rules.CredentialType:  # a values_list named row
-    return rules.CredentialType(
-        code=row.code,
-        name=row.name,
-        body=row.body,
-        base_units=_units(row.base_units),
-        topic=row.topic or None,
-        topic_minimum=_optional_units(row.topic_minimum),
-        apprentice_of=row.apprentice_of or None,
-        supersedes=row.supersedes or None,
-        self_review=row.self_review,
-        topic_label=row.topic_label or None,
-    )
-
-
-def _body_rules(row: Any) -> rules.BodyRules:  # a values_list named row
-    return rules.BodyRules(
-        body=row.body,
-        name=row.name,
-        extra_units=_units(row.extra_units),
-        max_units=_units(row.max_units),
-        cycle_kind=row.cycle_kind,
-        cycle_months=row.cycle_months,
-        prorate_first_cycle=row.prorate_first_cycle,
-        renewal_month_carry=row.renewal_month_carry,
-        index_dedupe=row.index_dedupe,
-        domain_share=_optional_units(row.domain_share),
-        sourced_share=_optional_units(row.sourced_share),
-        sourced_from=row.sourced_from,
-        self_review_count=row.self_review_count,
-        self_review_until=row.self_review_until,
-    )
-
-
 # ------------------------------------------------------------------ rows to engine inputs
 
 
 def _official_cycle(row: OfficialCycle) -> rules.OfficialCycle:
     return rules.OfficialCycle(
-        body=row.body, start=row.start, end=row.end, required=_optional_units(row.required)
+        body=row.body, start=row.start, end=row.end, required=optional_engine_units(row.required)
     )
 
 
 def _evidence(row: ApprenticeEvidence) -> rules.ApprenticeEvidence:
     return rules.ApprenticeEvidence(
         experience_months=row.experience_months,
-        course_contact_hours=_units(row.course_contact_hours),
+        course_contact_hours=engine_units(row.course_contact_hours),
         practicode=row.practicode,
     )
 
@@ -179,7 +87,7 @@ def _rows_by_user(**user_filter: Any) -> dict[int, _Rows]:
         .order_by("earned_on", "id")
         .values_list("user_id", "credential_type__code", "earned_on")
     )
-    for user_id, code, earned_on in _converted_rows(credentials):
+    for user_id, code, earned_on in credentials:
         grouped[user_id].credentials.append(rules.HeldCredential(code=code, earned_on=earned_on))
     for cycle in OfficialCycle.objects.filter(**user_filter).order_by("start", "id"):
         grouped[cycle.user_id].official_cycles.append(_official_cycle(cycle))
@@ -190,7 +98,6 @@ def _rows_by_user(**user_filter: Any) -> dict[int, _Rows]:
         .order_by("user_id", "id")
         .values_list(*ACTIVITY_FIELDS)
     )
-    units = _Memo(_units)
     for (
         pk,
         user_id,
@@ -205,12 +112,12 @@ def _rows_by_user(**user_filter: Any) -> dict[int, _Rows]:
         ahima,
         ahima_domain,
         ahima_sourced,
-    ) in _converted_rows(activities):
+    ) in activities:
         grouped[user_id].activities.append(
             rules.Activity(
                 id=str(pk),
                 completed_on=completed_on,
-                units=units(raw_units),
+                units=engine_units(raw_units),
                 title=title,
                 provider=provider,
                 kind=kind,
@@ -223,54 +130,6 @@ def _rows_by_user(**user_filter: Any) -> dict[int, _Rows]:
             )
         )
     return grouped
-
-
-class _Memo:
-    """A one-argument function remembered per distinct argument (and its type, so that
-    1 and 1.0 or True are not confused)."""
-
-    def __init__(self, function: Callable[[Any], Any]) -> None:
-        self.function = function
-        self.results: dict[tuple[type, Hashable], Any] = {}
-
-    def __call__(self, value: Any) -> Any:
-        key = (type(value), value)
-        try:
-            return self.results[key]
-        except KeyError:
-            result = self.results[key] = self.function(value)
-            return result
-
-
-def _converted_rows(queryset: QuerySet[Any]) -> Iterator[list[Any]]:
-    """The rows of a values_list() queryset, as Django would return them (as lists), with
-    each database converter (SQLite's text to date, number to Decimal, 0/1 to bool) run
-    once per distinct raw value instead of once per row: the same few dates, units and
-    flags repeat across thousands of activities, and the converters were an eighth of an
-    evaluation."""
-    compiler = queryset.query.get_compiler(using=queryset.db)
-    rows = [row for chunk in compiler.execute_sql(MULTI) for row in chunk]
-    if not rows:
-        return
-    columns = [s[0] for s in compiler.select[0 : compiler.col_count]]
-    plan = [
-        (position, _Memo(_chain(functions, expression, compiler.connection)))
-        for position, (functions, expression) in compiler.get_converters(columns).items()
-    ]
-    for row in rows:
-        values = list(row)
-        for position, convert in plan:
-            values[position] = convert(values[position])
-        yield values
-
-
-def _chain(functions: list[Any], expression: Any, connection: Any) -> Callable[[Any], Any]:
-    def convert(value: Any) -> Any:
-        for function in functions:
-            value = function(value, expression, connection)
-        return value
-
-    return convert
 
 
 def _person_input(user: User, rows: _Rows) -> rules.PersonInput:

@@ -11,14 +11,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ceutrack.accounts.models import User
-from ceutrack.activities.models import Activity, Kind
-from ceutrack.credentials.evaluation import (
+from ceutrack.activities.evaluation import (
     activity_allocations,
     evaluate_people,
     evaluate_person,
     load_person_input,
-    thresholds_from_settings,
 )
+from ceutrack.activities.models import Activity, Kind
+from ceutrack.credentials.catalog import thresholds_from_settings
 from ceutrack.credentials.models import (
     ApprenticeEvidence,
     BodyRule,

@@ -203,7 +203,7 @@ class StaffRowSerializer(serializers.Serializer):
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_days_left(self, row: dict[str, Any]) -> int | None:
-        # Derived at read time: a stored verdict holds for many days (docs/holds_until.md).
+        # Derived at read time: a stored verdict holds for many days (docs/rules.md §5.1).
         return days_left_on(
             row["user__compliance_summary__cycle_end"], row["user__time_zone"], self._today
         )

@@ -147,7 +147,7 @@ _MAX_EVENTS = 400
 
 def _holds_until(later: _Later, body: str, today: date) -> date | None:
     """First day after `today` with another current cycle, status or reminder for `body`
-    (docs/holds_until.md): threshold days between events, the cycles re-dated on a cycle
+    (docs/rules.md §5.1): threshold days between events, the cycles re-dated on a cycle
     bound, and the whole input evaluated again only when a future-dated entry takes effect."""
     result = later.on(today).body(body)
     assert result is not None and result.current is not None

@@ -1,5 +1,5 @@
 """How long a verdict holds: the first later day on which a current cycle's status or reminder
-changes while the input stays the same (docs/holds_until.md).
+changes while the input stays the same (docs/rules.md §5.1).
 
 Between two *events* (a cycle starting or ending, a future-dated activity or credential
 taking effect) the units counted, the requirement and the cycle's dates are fixed; only the

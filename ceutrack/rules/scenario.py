@@ -314,7 +314,7 @@ def _apprentice_json(status: ApprenticeStatus) -> dict[str, object]:
 
 
 def scenario_to_json(person: PersonInput, *, today: date) -> dict[str, object]:
-    """A person's inputs as a scenario file (domain.md section 6): `parse_scenario` reads it
+    """A person's inputs as a scenario file (docs/rules.md §6): `parse_scenario` reads it
     back to the same PersonInput, so evaluating the file gives the same answer."""
     evidence = person.apprentice_evidence
     return {

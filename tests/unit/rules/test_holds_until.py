@@ -1,5 +1,5 @@
 """`holds_until`: the first later day on which the same input gives another current cycle,
-status or reminder (docs/holds_until.md)."""
+status or reminder (docs/rules.md §5.1)."""
 
 from __future__ import annotations
 

@@ -22,6 +22,20 @@ fi
 export PYTHONUNBUFFERED=1
 PY=.venv/bin/python
 
+# tesseract reads photographed certificates (the worker's OCR); installed like `make test`'s
+# system packages when missing. Without it the app still runs: photos are kept, not read.
+if ! command -v tesseract >/dev/null; then
+    as_root=()
+    [ "$(id -u)" = 0 ] || as_root=(sudo -n)
+    echo "==> installing tesseract-ocr (reads photographed certificates)"
+    if ! { command -v apt-get >/dev/null \
+        && "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+        && "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
+            apt-get install -y -qq --no-install-recommends tesseract-ocr >/dev/null; }; then
+        echo "WARNING: tesseract-ocr could not be installed: photos will be kept but not read." >&2
+    fi
+fi
+
 echo "==> preparing var/, migrating, collecting static files, seeding demo data"
 mkdir -p var
 # One Python process for all four steps: each Django start-up costs seconds on a busy machine.

@@ -96,7 +96,8 @@ def _credential_catalog(request):
     """Every test that uses the database finds the credential catalog (CredentialType and
     BodyRule rows) that migration credentials/0003 seeds. A transactional test's closing flush
     empties every table, so the first database test after one seeds the rows again, with the
-    migration's own function (from the engine's DEFAULT_CATALOG)."""
+    migration's own function (from the engine's DEFAULT_CATALOG), and drops the content-type
+    ids cached before the flush."""
     uses = [name for name in DATABASE_FIXTURES if name in request.fixturenames]
     marker = request.node.get_closest_marker("django_db")
     if not uses and (
@@ -112,6 +113,11 @@ def _credential_catalog(request):
     if not CredentialType.objects.exists():  # the flush empties both tables together
         seeding = importlib.import_module("ceutrack.credentials.migrations.0003_seed_catalog")
         seeding.seed_catalog(apps, None)
+        # The flush also emptied django_content_type (recreated with new ids): forget the ids
+        # this process cached, or the admin log and history rows point at vanished ones.
+        from django.contrib.contenttypes.models import ContentType
+
+        ContentType.objects.clear_cache()
 
 
 def pytest_runtest_setup(item):

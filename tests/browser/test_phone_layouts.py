@@ -22,7 +22,9 @@ from ceutrack.activities.demo import seed_coder_records
 from ceutrack.organizations.demo import seed_organization
 
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "laptop": {"width": 1280, "height": 800}}
-NOT_PAGES = ("/accounts/logout", "/admin/", "/static/", "/favicon.ico")
+# Not ceutrack's own pages: the admin, files, and the API (its Swagger UI docs are
+# drf-spectacular-sidecar's own layout, without the site's footer; JSON answers are no pages).
+NOT_PAGES = ("/accounts/logout", "/admin/", "/static/", "/favicon.ico", "/api/")
 MAX_PAGES = 80
 # The page is as wide as the viewport (1 px for sub-pixel rounding), and its footer's bottom
 # is the document's bottom.

@@ -2,6 +2,7 @@
 clean environment and put in force in this process: `manage.py check --deploy` finds nothing,
 cookies are secure, and a response carries every security header."""
 
+import os
 import secrets
 
 import pytest
@@ -24,6 +25,16 @@ COOKIE_SETTINGS = (
 
 @pytest.fixture(scope="module")
 def production(tmp_path_factory, django_db_setup, django_db_blocker):
+    # The browser tests' conftest sets this in the process for live_server; a deployment never.
+    async_unsafe = os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    try:
+        return _production(tmp_path_factory, django_db_blocker)
+    finally:
+        if async_unsafe is not None:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = async_unsafe
+
+
+def _production(tmp_path_factory, django_db_blocker):
     folder = tmp_path_factory.mktemp("production")
     env = {"SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": "ceutrack.example.com"}
     values = overrides(read_settings(env, folder))

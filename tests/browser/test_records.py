@@ -29,9 +29,21 @@ def test_a_coder_downloads_an_audit_pack_and_imports_a_csv(signed_in_page, verif
     )
     logged.certificate_type = "application/pdf"
     logged.save()
+    # The same course logged again: stored, and explained as not counted wherever it shows.
+    ActivityFactory(
+        user=user,
+        title="E/M update (again)",
+        completed_on=date(2025, 4, 2),
+        units=Decimal(2),
+        aapc_index="EM-1",
+    )
     page = signed_in_page(user)
 
     page.goto("/activities/")
+    expect(
+        page.get_by_text("Not counted for AAPC: duplicate of “E/M update” of 15 Mar 2025")
+    ).to_be_visible()
+    expect(page.get_by_text("Counts toward the AAPC cycle 1 Feb 2025").first).to_be_visible()
     page.get_by_role("link", name="Records, import & calendar").click()
     expect(page.get_by_role("heading", name="Your records")).to_be_visible()
     with page.expect_download() as download_info:
@@ -43,7 +55,10 @@ def test_a_coder_downloads_an_audit_pack_and_imports_a_csv(signed_in_page, verif
     download.save_as(tmp_path / "pack.zip")
     archive = zipfile.ZipFile(io.BytesIO((tmp_path / "pack.zip").read_bytes()))
     assert "certificates/2025-03-15 E-M update.pdf" in archive.namelist()
-    summary = PdfReader(io.BytesIO(archive.read("summary.pdf"))).pages[0].extract_text()
+    pdf = PdfReader(io.BytesIO(archive.read("summary.pdf")))
+    summary = pdf.pages[0].extract_text()
+    everything = " ".join(" ".join(p.extract_text().split()) for p in pdf.pages)
+    assert "duplicate of “E/M update” of 15 Mar 2025" in everything
     assert "Earned: 2 units" in summary
     assert "#1 E/M update: the certificate shows 3 units, the entry 2" in summary
 

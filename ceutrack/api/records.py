@@ -179,20 +179,7 @@ def cycle_detail(request: Request, pk: int) -> Response:
 
 # ------------------------------------------------------------------ activities
 
-ACTIVITY_FIELDS = [
-    "title",
-    "provider",
-    "completed_on",
-    "units",
-    "kind",
-    "aapc",
-    "ahima",
-    "aapc_index",
-    "topic",
-    "ahima_domain",
-    "ahima_sourced",
-    "notes",
-]
+ACTIVITY_FIELDS = list(ActivityForm.Meta.fields)  # the page form's fields, in its order
 FILTERS = [
     OpenApiParameter("q", str, description="Search title, provider, index number and notes."),
     OpenApiParameter("body", str, enum=Body.values, description="Reported to this body."),

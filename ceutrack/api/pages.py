@@ -172,7 +172,7 @@ def public(request: HttpRequest, token: str) -> HttpResponse:
         response["Retry-After"] = str(wait)
         return _noindex(response)
     link = find_active_link(token)
-    if link is None:
+    if link is None or not link.user.is_active:  # a deactivated account shows nothing
         raise Http404("No such verification link.")
     record_view(link)
     person = link.user

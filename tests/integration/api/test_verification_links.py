@@ -112,6 +112,15 @@ def test_revoking_on_the_page_takes_effect_at_once(client, coder):
     assert Client().get(url).status_code == 404
 
 
+def test_a_deactivated_accounts_link_is_a_404(coder):
+    link = create_link(user=coder, days=30)
+    url = reverse("verification:public", args=[link.token])
+    coder.is_active = False
+    coder.save(update_fields=["is_active"])
+
+    assert Client().get(url).status_code == 404
+
+
 def test_an_expired_link_is_a_404(coder):
     link = create_link(user=coder, days=2)
     url = reverse("verification:public", args=[link.token])

@@ -167,7 +167,7 @@ def _forget(name: str) -> None:
 # ------------------------------------------------------------------ size limit and quota
 
 # Room for the other form fields and the multipart framing around the file.
-_FORM_SLACK_BYTES = 256 * 1024
+FORM_SLACK_BYTES = 256 * 1024
 
 
 class CertificateSizeLimit(FileUploadHandler):
@@ -194,7 +194,7 @@ class CertificateSizeLimit(FileUploadHandler):
         return None
 
 
-def _declared_length(request: HttpRequest) -> int:
+def declared_length(request: HttpRequest) -> int:
     try:
         return int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -225,7 +225,7 @@ def limit_certificate_upload(
             if request.method == "POST":
                 max_bytes = settings.CERTIFICATE_MAX_BYTES
                 message = too_large_message(max_bytes)
-                if _declared_length(request) > max_bytes + _FORM_SLACK_BYTES:
+                if declared_length(request) > max_bytes + FORM_SLACK_BYTES:
                     return refused(request, message)
                 limit = CertificateSizeLimit(request, max_bytes=max_bytes)
                 # Before the body is read, upload_handlers is still a plain list.

@@ -12,7 +12,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view, parser_classes
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -30,11 +30,12 @@ from ceutrack.activities.views import get_activity_for_user
 from ceutrack.api import serializers as s
 from ceutrack.api.authentication import signed_in
 from ceutrack.api.errors import FormInvalid, ObjectJSONParser, invalid
+from ceutrack.api.parsers import CertificateMultiPartParser
 from ceutrack.credentials.forms import CredentialForm, OfficialCycleForm
 from ceutrack.credentials.models import Body, Credential, CredentialType, OfficialCycle
 from ceutrack.credentials.views import get_credential_for_user, get_official_cycle_for_user
 
-PARSERS = [ObjectJSONParser, MultiPartParser, FormParser]
+PARSERS = [ObjectJSONParser, CertificateMultiPartParser, FormParser]
 
 
 def request_data(
@@ -325,7 +326,7 @@ def activity_history(request: Request, pk: int) -> Response:
 )
 @extend_schema(methods=["DELETE"], responses=s.ActivitySerializer, summary="Remove the certificate")
 @api_view(["GET", "PUT", "POST", "DELETE"])
-@parser_classes([MultiPartParser, FormParser])
+@parser_classes([CertificateMultiPartParser, FormParser])
 def activity_certificate(request: Request, pk: int) -> Response | FileResponse:
     activity = get_activity_for_user(signed_in(request), pk)
     if request.method == "GET":

@@ -166,10 +166,27 @@ def test_a_certificate_upload_gets_the_pages_checks(api, coder, settings):
     )
     missing = api.put(url, {}, format="multipart")
 
-    assert mismatch.status_code == too_large.status_code == missing.status_code == 400
+    assert mismatch.status_code == missing.status_code == 400
     assert "PNG image" in mismatch.json()["errors"]["certificate_file"][0]
-    assert "larger than" in too_large.json()["errors"]["certificate_file"][0]
     assert list(missing.json()["errors"]) == ["certificate_file"]
+    # Refused while the stream arrives, before the file is read whole (as on the pages).
+    assert too_large.status_code == 413
+    assert "larger than" in too_large.json()["detail"]
+    activity.refresh_from_db()
+    assert not activity.certificate
+
+
+def test_an_upload_whose_declared_length_is_already_too_large_is_refused_unread(
+    api, coder, settings
+):
+    settings.CERTIFICATE_MAX_BYTES = 1024
+    big = SimpleUploadedFile("big.pdf", pdf_bytes() + b"%" * (400 * 1024))
+
+    answer = api.post(ACTIVITIES, activity_json() | {"certificate_file": big}, format="multipart")
+
+    assert answer.status_code == 413
+    assert "larger than" in answer.json()["detail"]
+    assert not Activity.objects.filter(user=coder).exists()
 
 
 def test_an_activity_can_be_logged_with_its_certificate_in_one_multipart_request(api, coder):

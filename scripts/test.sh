@@ -140,6 +140,12 @@ elif is_ci; then
     die "/usr/bin/chromium is missing (CI=true: browser tests are required)"
 fi
 export CEUTRACK_SERVICES=1
+# Compiled bytecode, kept under .venv/pycache (out of the source tree): with
+# PYTHONDONTWRITEBYTECODE set, as on these machines, every pytest worker and every child
+# process (Celery worker, settings checks) compiled Django and the project from source again,
+# seconds of CPU each.
+unset PYTHONDONTWRITEBYTECODE
+export PYTHONPYCACHEPREFIX="$PWD/$VENV/pycache"
 
 # Every check runs even when an earlier one fails, so one CI run shows every problem.
 failed=()

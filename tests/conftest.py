@@ -47,8 +47,21 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if _is_browser_test(item):
             item.add_marker(pytest.mark.browser)
-    # Browser tests last, so Playwright's event loop starts late.
-    items.sort(key=_is_browser_test)
+    # Browser tests last, so Playwright's event loop starts late; among them the longest files
+    # first, so that each xdist worker (--dist loadfile) takes one and the short ones fill in
+    # after, instead of one worker ending the run alone with a long file.
+    items.sort(key=lambda item: (_is_browser_test(item), _browser_file_rank(item)))
+
+
+# The browser files that take longest (`--durations=0`), longest first; the others follow.
+LONG_BROWSER_FILES = ("test_accessibility.py", "test_phone_layouts.py", "test_coder_journey.py")
+
+
+def _browser_file_rank(item) -> int:
+    name = item.nodeid.split("::", 1)[0].rsplit("/", 1)[-1]
+    if not _is_browser_test(item) or name not in LONG_BROWSER_FILES:
+        return len(LONG_BROWSER_FILES)
+    return LONG_BROWSER_FILES.index(name)
 
 
 @pytest.fixture(autouse=True)

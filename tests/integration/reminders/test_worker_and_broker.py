@@ -18,7 +18,11 @@ from ceutrack.reminders.models import Reminder, Status
 from ceutrack.reminders.planner import plan_reminders
 from ceutrack.reminders.tasks import send_pending_reminders
 from tests.factories import CredentialFactory, UserFactory
-from tests.integration.test_celery_worker import wait_for_files, worker  # noqa: F401
+from tests.integration.test_celery_worker import (  # noqa: F401
+    wait_for_files,
+    wait_for_log,
+    worker,
+)
 
 REPO = Path(__file__).resolve().parents[3]
 pytestmark = [
@@ -106,7 +110,8 @@ def test_with_redis_down_delay_fails_loudly_and_the_next_run_on_a_real_worker_se
     output = log.read_text()
     assert files, f"the worker delivered nothing within 60 s; its log:\n{output}"
     assert wait_for_status(row, Status.SENT, timeout=30), output
-    time.sleep(1)  # let the second task finish before counting
+    # Both runs finished before counting (the worker logs each task's end).
+    assert wait_for_log(log, "] succeeded in ", count=2, timeout=30), log.read_text()
     messages = [f.read_text() for f in sorted(mail_dir.iterdir())]
     assert len(messages) == 1
     assert f"To: {coder.email}" in messages[0]

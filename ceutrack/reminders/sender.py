@@ -18,14 +18,17 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import queue
+import threading
 import time
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django import db
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -67,6 +70,79 @@ class _Claim:
     stamped: datetime  # when the claim was last (re)stamped
 
 
+@dataclass
+class _Delivery:
+    row: Reminder
+    claim: _Claim
+    messages: list[EmailMessage]
+    error: Exception | None = None  # set by the courier when the send raised
+
+
+class _Courier:
+    """Sends handed-over messages over one mail connection in a thread of its own, so the SMTP
+    server's round trips overlap the claiming and rendering of the next rows (the thread
+    waits on its socket without the GIL). It never touches the database: the caller records
+    every outcome. At most IN_FLIGHT deliveries are in its hands at once: one being sent,
+    one waiting."""
+
+    IN_FLIGHT = 2
+
+    def __init__(self, connection: Any) -> None:
+        self._connection = connection
+        self._room = threading.Semaphore(self.IN_FLIGHT)
+        self._todo: queue.SimpleQueue[_Delivery | None] = queue.SimpleQueue()
+        self._done: queue.SimpleQueue[_Delivery] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="reminder-courier", daemon=True)
+        self._thread.start()
+
+    def wait_for_room(self) -> None:
+        while not self._room.acquire(timeout=1):
+            if not self._thread.is_alive():
+                raise RuntimeError("the reminder courier thread has stopped")
+
+    def give_back_room(self) -> None:
+        self._room.release()
+
+    def hand_over(self, delivery: _Delivery) -> None:
+        """Queue a delivery; call wait_for_room() first."""
+        self._todo.put(delivery)
+
+    def delivered(self) -> list[_Delivery]:
+        """The deliveries finished since the last call, sent or failed, without waiting."""
+        finished = []
+        with contextlib.suppress(queue.Empty):
+            while True:
+                finished.append(self._done.get_nowait())
+        return finished
+
+    def close(self) -> list[_Delivery]:
+        """Let the courier finish what it holds, stop it and close the connection; returns
+        the deliveries finished since the last delivered()."""
+        if self._thread.is_alive():
+            self._todo.put(None)
+            self._thread.join()
+        return self.delivered()
+
+    def _run(self) -> None:
+        try:
+            while (delivery := self._todo.get()) is not None:
+                try:
+                    # Opened once and kept open: send_messages() closes only a connection it
+                    # opened itself, so every message of the run shares one SMTP session.
+                    self._connection.open()
+                    self._connection.send_messages(delivery.messages)
+                except Exception as exc:
+                    delivery.error = exc
+                    with contextlib.suppress(Exception):
+                        self._connection.close()  # a broken session must not poison the next
+                self._done.put(delivery)
+                self._room.release()
+        finally:
+            with contextlib.suppress(Exception):
+                self._connection.close()
+            db.connections.close_all()  # this thread's own, if a mail backend opened one
+
+
 def send_pending_reminders(
     *,
     now: datetime | None = None,
@@ -90,11 +166,11 @@ def send_pending_reminders(
         now=clock(), timeout=timedelta(seconds=settings.REMINDER_CLAIM_TIMEOUT)
     )
     catalog: rules.Catalog | None = None
-    connection = get_connection()
+    courier = _Courier(get_connection())
     last_pk = 0  # keyset: a row retried during this run waits for the next run
+    taken = 0  # rows claimed or lost (a sent row's outcome may still be on its way back)
     try:
         while True:
-            taken = report.handled + report.lost
             out_of_budget = budget_s is not None and time.monotonic() - started >= budget_s
             if out_of_budget or (limit is not None and taken >= limit):
                 report.more = Reminder.objects.due(now=clock()).exists()
@@ -105,9 +181,11 @@ def send_pending_reminders(
             stamp = clock()
             token, won, lost = Reminder.objects.claim_next(after=last_pk, size=size, now=stamp)
             report.lost += lost
+            taken += len(won) + lost
             if not won and not lost:
                 break
             last_pk = max([last_pk, *won])
+            _record(courier.delivered(), clock=clock, report=report)
             if won:
                 catalog = catalog or load_catalog()
                 _send_chunk(
@@ -115,12 +193,17 @@ def send_pending_reminders(
                     clock=clock,
                     today=today,
                     catalog=catalog,
-                    connection=connection,
+                    courier=courier,
                     report=report,
                 )
-    finally:
+    except BaseException:
+        # Whatever broke here, the messages already handed over are finished (each bounded by
+        # EMAIL_TIMEOUT) and their outcomes recorded if the database still answers; a row
+        # whose outcome is never recorded stays claimed until recovery sends it again.
         with contextlib.suppress(Exception):
-            connection.close()
+            _record(courier.close(), clock=clock, report=report)
+        raise
+    _record(courier.close(), clock=clock, report=report)
     return report
 
 
@@ -142,7 +225,7 @@ def _send_chunk(
     clock: Any,
     today: date | None,
     catalog: rules.Catalog,
-    connection: Any,
+    courier: _Courier,
     report: SendReport,
 ) -> None:
     """Rows claimed by this sender: one bulk evaluation and one preferences query."""
@@ -155,11 +238,6 @@ def _send_chunk(
     }
     renew_after = timedelta(seconds=settings.REMINDER_CLAIM_TIMEOUT / 3)
     for index, row in enumerate(rows):
-        now = clock()
-        if now - claim.stamped >= renew_after:
-            remaining = [r.pk for r in rows[index:]]
-            claim.pks = Reminder.objects.renew(remaining, token=claim.token, now=now)
-            claim.stamped = now
         if row.pk not in claim.pks:
             continue  # recovered by another sender meanwhile: no longer ours to send
         prefs = preferences.get(row.user_id) or ReminderPreferences(user=row.user)
@@ -168,30 +246,43 @@ def _send_chunk(
         else:
             outcome = _prepare_coder(row, prefs=prefs, evaluation=evaluations.get(row.user_id))
         if isinstance(outcome, str):
-            _finish(row, claim, now=now, status=Status.SKIPPED, skip_reason=outcome)
+            _finish(row, claim, now=clock(), status=Status.SKIPPED, skip_reason=outcome)
             report.skipped += 1
             continue
-        try:
-            # Opened once and kept open: send_messages() closes only a connection it opened
-            # itself, so every message of the run shares one SMTP session.
-            connection.open()
-            connection.send_messages(outcome)
-        except Exception as exc:
-            logger.warning("Reminder %s: send failed (attempt %s): %s", row.pk, row.attempts, exc)
-            with contextlib.suppress(Exception):
-                connection.close()  # a broken SMTP session must not poison the next row
-            _record_failure(row, claim, exc, now=now, report=report)
+        courier.wait_for_room()
+        # Checked after waiting for room: at most one message is ahead of this one, so it is
+        # out within two sends (2 x EMAIL_TIMEOUT) of a claim at most a third of the timeout old.
+        now = clock()
+        if now - claim.stamped >= renew_after:
+            remaining = [r.pk for r in rows[index:]]
+            claim.pks = Reminder.objects.renew(remaining, token=claim.token, now=now)
+            claim.stamped = now
+        if row.pk not in claim.pks:
+            courier.give_back_room()
             continue
-        _finish(
-            row,
-            claim,
-            now=now,
-            status=Status.SENT,
-            sent_at=now,
-            recipient=row.user.email,
-            last_error="",
-        )
-        report.sent += 1
+        courier.hand_over(_Delivery(row, claim, outcome))
+        _record(courier.delivered(), clock=clock, report=report)
+
+
+def _record(deliveries: list[_Delivery], *, clock: Any, report: SendReport) -> None:
+    """Mark each delivered row sent, or record its failure, as soon as the courier says."""
+    for delivery in deliveries:
+        row, claim, now = delivery.row, delivery.claim, clock()
+        if delivery.error is None:
+            _finish(
+                row,
+                claim,
+                now=now,
+                status=Status.SENT,
+                sent_at=now,
+                recipient=row.user.email,
+                last_error="",
+            )
+            report.sent += 1
+        else:
+            error = delivery.error
+            logger.warning("Reminder %s: send failed (attempt %s): %s", row.pk, row.attempts, error)
+            _record_failure(row, claim, error, now=now, report=report)
 
 
 def _finish(row: Reminder, claim: _Claim, *, now: datetime, **fields: Any) -> bool:

@@ -5,7 +5,8 @@
 Starts aiosmtpd in its own process (so the server does not share the sender's interpreter),
 builds `--emails` people whose CPC cycle calls for a "behind" reminder, plans their rows, then
 times `send_pending_reminders` draining them over SMTP. Counts the messages the server really
-received. Uses a throwaway SQLite database in a temp folder unless DATABASE_URL is set (then
+received. The timing starts in a worker's steady state: the URLconf already imported and
+DEBUG off (no query log). Uses a throwaway SQLite database in a temp folder unless DATABASE_URL is set (then
 point it at a throwaway database). The last line is one JSON object with `emails`,
 `received`, `send_s`, `send_per_s` and `smtp_sessions`. Target: >= 500 emails/s on the
 project's 2-core machines.
@@ -107,10 +108,15 @@ def measure_send_rate(n: int, *, chunk_size: int = 100, senders: int = 1) -> dic
     as Celery workers do (each claims its own rows). Django must be set up and migrated."""
     from django.conf import settings
     from django.db import connection
+    from django.urls import reverse
 
     from ceutrack.reminders.sender import send_pending_reminders
 
     _build(n)
+    # A worker's steady state: the URLconf (which the unsubscribe links need) is imported
+    # once in a process's life, not per run, and no query log is kept (DEBUG is off).
+    reverse("home")
+    debug, settings.DEBUG = settings.DEBUG, False
 
     port = _free_port()
     with tempfile.NamedTemporaryFile(prefix="ceutrack-smtp-", suffix=".log") as log:
@@ -136,6 +142,7 @@ def measure_send_rate(n: int, *, chunk_size: int = 100, senders: int = 1) -> dic
             send_s = time.perf_counter() - started
             send_cpu_s = time.process_time() - cpu
         finally:
+            settings.DEBUG = debug
             server.communicate(input="", timeout=30)
         lines = Path(log.name).read_text().split()
     received = len(lines)

@@ -82,16 +82,15 @@ class _Courier:
     """Sends handed-over messages over one mail connection in a thread of its own, so the SMTP
     server's round trips overlap the claiming and rendering of the next rows (the thread
     waits on its socket without the GIL). It never touches the database: the caller records
-    every outcome. At most IN_FLIGHT deliveries are in its hands at once: one being sent,
-    one waiting."""
-
-    IN_FLIGHT = 2
+    every outcome. One delivery at a time is in its hands: the claim check just before the
+    hand-over then bounds that send exactly as if the caller sent it itself."""
 
     def __init__(self, connection: Any) -> None:
         self._connection = connection
-        self._room = threading.Semaphore(self.IN_FLIGHT)
+        self._room = threading.Semaphore(1)
         self._todo: queue.SimpleQueue[_Delivery | None] = queue.SimpleQueue()
         self._done: queue.SimpleQueue[_Delivery] = queue.SimpleQueue()
+        self._handed = self._returned = 0
         self._thread = threading.Thread(target=self._run, name="reminder-courier", daemon=True)
         self._thread.start()
 
@@ -105,6 +104,7 @@ class _Courier:
 
     def hand_over(self, delivery: _Delivery) -> None:
         """Queue a delivery; call wait_for_room() first."""
+        self._handed += 1
         self._todo.put(delivery)
 
     def delivered(self) -> list[_Delivery]:
@@ -113,7 +113,14 @@ class _Courier:
         with contextlib.suppress(queue.Empty):
             while True:
                 finished.append(self._done.get_nowait())
+        self._returned += len(finished)
         return finished
+
+    @property
+    def unknown(self) -> int:
+        """Deliveries handed over whose outcome never came back (the thread died mid-send):
+        their rows stay claimed, never marked sent, until a recovery sends them again."""
+        return self._handed - self._returned
 
     def close(self) -> list[_Delivery]:
         """Let the courier finish what it holds, stop it and close the connection; returns
@@ -204,6 +211,8 @@ def send_pending_reminders(
             _record(courier.close(), clock=clock, report=report)
         raise
     _record(courier.close(), clock=clock, report=report)
+    if courier.unknown:
+        raise RuntimeError(f"{courier.unknown} reminder(s) handed to a mail thread that died")
     return report
 
 
@@ -250,8 +259,8 @@ def _send_chunk(
             report.skipped += 1
             continue
         courier.wait_for_room()
-        # Checked after waiting for room: at most one message is ahead of this one, so it is
-        # out within two sends (2 x EMAIL_TIMEOUT) of a claim at most a third of the timeout old.
+        # Checked once the courier is free: this send starts at once and ends within
+        # EMAIL_TIMEOUT of a claim at most a third of REMINDER_CLAIM_TIMEOUT old.
         now = clock()
         if now - claim.stamped >= renew_after:
             remaining = [r.pk for r in rows[index:]]

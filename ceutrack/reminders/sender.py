@@ -95,9 +95,9 @@ class _Courier:
         self._thread.start()
 
     def wait_for_room(self) -> None:
-        while not self._room.acquire(timeout=1):
+        while not self._room.acquire(timeout=0.2):
             if not self._thread.is_alive():
-                raise RuntimeError("the reminder courier thread has stopped")
+                raise RuntimeError("the reminder mail thread has stopped")
 
     def give_back_room(self) -> None:
         self._room.release()

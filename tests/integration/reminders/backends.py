@@ -32,3 +32,14 @@ class SlowBackend(BaseEmailBackend):
         self.recoveries.append(Reminder.objects.recover_stale(now=timezone.now(), timeout=timeout))
         self.sent.extend(message.to[0] for message in email_messages)
         return len(email_messages)
+
+
+class MailThreadDeath(BaseException):
+    """Not an Exception: nothing on the mail thread catches it, so the thread dies mid-send."""
+
+
+class DyingBackend(BaseEmailBackend):
+    """A send whose outcome is never known: the mail thread dies inside it."""
+
+    def send_messages(self, email_messages):
+        raise MailThreadDeath

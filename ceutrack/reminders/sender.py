@@ -3,14 +3,28 @@ preferences at send time, render and send over one SMTP connection, and record t
 
 Rows are claimed in id order, a chunk at a time, with a conditional UPDATE that stamps a fresh
 token, so two senders running at once never send one row twice. A claim lives while its sender
-does: before each send the sender restamps a claim older than a third of
-REMINDER_CLAIM_TIMEOUT, and every send is bounded by EMAIL_TIMEOUT (settings make sure three
-of those fit in the claim timeout), so only a dead worker's rows are ever recovered, after
-REMINDER_CLAIM_TIMEOUT. A send that raises is retried with exponential backoff and marked
-failed, with its error kept, after REMINDER_MAX_ATTEMPTS attempts; a row finally sent keeps no
-error. (A worker killed after the SMTP server accepted a message but before the row was marked
-sent will send it again once recovered: delivery is at least once, and that window is one
-UPDATE wide.)
+does: before each row and again just before its message goes out, the sender restamps a claim
+older than a third of REMINDER_CLAIM_TIMEOUT, and every send is bounded by EMAIL_TIMEOUT
+(settings make sure three of those fit in the claim timeout), so only a dead worker's rows are
+ever recovered, after REMINDER_CLAIM_TIMEOUT. A send that raises is retried with exponential
+backoff and marked failed, with its error kept, after REMINDER_MAX_ATTEMPTS attempts; a row
+finally sent keeps no error.
+
+The SMTP conversation runs on a mail thread of the sender's own (the courier), so the server's
+round trips overlap the claiming, evaluating and rendering of the next rows; the courier never
+touches the database. It holds one message at a time: the sender renders the next row, waits
+for the courier to be free, checks (and if need be renews) the claim, hands the message over,
+and at once records the outcome of the message before it. A broken SMTP session is closed and
+reopened for the next message. At the end of every chunk, and when the run ends or breaks, the
+sender waits for the courier's message in hand and records its outcome too.
+
+Delivery is at least once, and the window is exact: a message the server has accepted is
+marked sent by a conditional UPDATE (guarded by the claim token) when the sender hands over the
+next message, records the next row as skipped, or ends the chunk; that is at most one further
+row's preparation (rendering, or a skip's query) later. A worker killed inside that window sends
+the message again once its row is recovered. A message whose outcome is never known (the mail
+thread died in the send) is never marked sent: its row stays claimed until recovered, and the
+run raises.
 """
 
 from __future__ import annotations
@@ -102,6 +116,11 @@ class _Courier:
     def give_back_room(self) -> None:
         self._room.release()
 
+    def wait_until_idle(self) -> None:
+        """Until the delivery in hand, if any, is finished."""
+        self.wait_for_room()
+        self.give_back_room()
+
     def hand_over(self, delivery: _Delivery) -> None:
         """Queue a delivery; call wait_for_room() first."""
         self._handed += 1
@@ -192,7 +211,6 @@ def send_pending_reminders(
             if not won and not lost:
                 break
             last_pk = max([last_pk, *won])
-            _record(courier.delivered(), clock=clock, report=report)
             if won:
                 catalog = catalog or load_catalog()
                 _send_chunk(
@@ -245,9 +263,8 @@ def _send_chunk(
         p.user_id: p
         for p in ReminderPreferences.objects.filter(user_id__in=[row.user_id for row in rows])
     }
-    renew_after = timedelta(seconds=settings.REMINDER_CLAIM_TIMEOUT / 3)
     for index, row in enumerate(rows):
-        if row.pk not in claim.pks:
+        if not _still_ours(claim, rows, index, clock=clock):
             continue  # recovered by another sender meanwhile: no longer ours to send
         prefs = preferences.get(row.user_id) or ReminderPreferences(user=row.user)
         if row.is_digest:
@@ -257,20 +274,28 @@ def _send_chunk(
         if isinstance(outcome, str):
             _finish(row, claim, now=clock(), status=Status.SKIPPED, skip_reason=outcome)
             report.skipped += 1
-            continue
-        courier.wait_for_room()
-        # Checked once the courier is free: this send starts at once and ends within
-        # EMAIL_TIMEOUT of a claim at most a third of REMINDER_CLAIM_TIMEOUT old.
-        now = clock()
-        if now - claim.stamped >= renew_after:
-            remaining = [r.pk for r in rows[index:]]
-            claim.pks = Reminder.objects.renew(remaining, token=claim.token, now=now)
-            claim.stamped = now
-        if row.pk not in claim.pks:
-            courier.give_back_room()
-            continue
-        courier.hand_over(_Delivery(row, claim, outcome))
+        else:
+            courier.wait_for_room()
+            # Checked again once the courier is free: this send starts at once, so it ends
+            # within EMAIL_TIMEOUT of a claim at most a third of REMINDER_CLAIM_TIMEOUT old.
+            if _still_ours(claim, rows, index, clock=clock):
+                courier.hand_over(_Delivery(row, claim, outcome))
+            else:
+                courier.give_back_room()
         _record(courier.delivered(), clock=clock, report=report)
+    courier.wait_until_idle()
+    _record(courier.delivered(), clock=clock, report=report)
+
+
+def _still_ours(claim: _Claim, rows: list[Reminder], index: int, *, clock: Any) -> bool:
+    """Whether rows[index] is still claimed by us, restamping the claim on the rows not done
+    yet when it is older than a third of REMINDER_CLAIM_TIMEOUT."""
+    now = clock()
+    if now - claim.stamped >= timedelta(seconds=settings.REMINDER_CLAIM_TIMEOUT / 3):
+        remaining = [r.pk for r in rows[index:]]
+        claim.pks = Reminder.objects.renew(remaining, token=claim.token, now=now)
+        claim.stamped = now
+    return rows[index].pk in claim.pks
 
 
 def _record(deliveries: list[_Delivery], *, clock: Any, report: SendReport) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -52,13 +53,29 @@ def unsubscribe_url(*, user_id: int, kind: str) -> str:
     return absolute_url(reverse("reminders:unsubscribe", args=[token]))
 
 
+class ReminderEmail(EmailMultiAlternatives):
+    """A text + HTML email whose MIME boundary is drawn up front: left unset, the email package
+    picks one per message and compiles a regular expression to prove it absent from the parts
+    (a sixth of the cost of serialising a reminder). A random 128-bit boundary is checked
+    absent with a plain substring search instead."""
+
+    def message(self, *args: Any, **kwargs: Any) -> Any:
+        msg = super().message(*args, **kwargs)
+        if msg.is_multipart() and msg.get_boundary() is None:
+            boundary = f"=_{uuid.uuid4().hex}"
+            parts = [self.body, *(str(content) for content, _ in self.alternatives)]
+            if not any(boundary in part for part in parts):
+                msg.set_boundary(boundary)
+        return msg
+
+
 def build_message(
     name: str,
     context: dict[str, Any],
     *,
     to: str,
     unsubscribe: str | None = None,
-) -> EmailMultiAlternatives:
+) -> ReminderEmail:
     """A multipart (text + HTML) message; with `unsubscribe`, RFC 8058 one-click headers."""
     subject, text, html = render_email(name, context)
     headers = {}
@@ -67,7 +84,7 @@ def build_message(
             "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
-    message = EmailMultiAlternatives(
+    message = ReminderEmail(
         subject=subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,

@@ -1,6 +1,7 @@
 """Rendering and signing, without the database: users are built, figures come from the
 engine directly."""
 
+import email
 from datetime import date
 from decimal import Decimal
 
@@ -9,6 +10,7 @@ from django.core import signing
 
 from ceutrack import rules
 from ceutrack.reminders.emails import (
+    build_message,
     read_unsubscribe_token,
     render_email,
     unsubscribe_token,
@@ -104,3 +106,20 @@ def test_figures_read_as_on_the_pages_without_trailing_zeros_and_with_catalog_to
     assert "AHIMA-sourced CEUs still needed: 10" in text
     assert "2 coding self-reviews missing" in text
     assert ".0 " not in text and ".0<" not in html
+
+
+def test_a_reminder_serialises_to_a_text_and_html_message_split_by_a_boundary_no_part_contains():
+    message = build_message("reminder_behind", context_for("behind"), to="dana@example.com")
+
+    raw = message.message().as_bytes(linesep="\r\n")
+
+    parsed = email.message_from_bytes(raw)
+    boundary = parsed.get_boundary()
+    assert boundary and raw.count(f"--{boundary}".encode()) == 3  # two parts, then the close
+    text, html = parsed.get_payload()
+    assert (text.get_content_type(), html.get_content_type()) == ("text/plain", "text/html")
+    assert text.get_payload(decode=True).decode().replace("\r\n", "\n") == message.body
+    assert (
+        html.get_payload(decode=True).decode().replace("\r\n", "\n") == message.alternatives[0][0]
+    )
+    assert boundary not in message.body and boundary not in message.alternatives[0][0]

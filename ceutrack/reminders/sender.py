@@ -42,7 +42,7 @@ from typing import Any
 
 from django import db
 from django.conf import settings
-from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -54,7 +54,7 @@ from ceutrack.credentials import presentation as words
 from ceutrack.credentials.catalog import load_catalog
 from ceutrack.organizations.access import managers_of
 from ceutrack.reminders import digest
-from ceutrack.reminders.emails import build_message, unsubscribe_url
+from ceutrack.reminders.emails import ReminderEmail, build_message, unsubscribe_url
 from ceutrack.reminders.models import Kind, Reminder, ReminderPreferences, Status
 
 logger = logging.getLogger(__name__)
@@ -303,15 +303,7 @@ def _record(deliveries: list[_Delivery], *, clock: Any, report: SendReport) -> N
     for delivery in deliveries:
         row, claim, now = delivery.row, delivery.claim, clock()
         if delivery.error is None:
-            _finish(
-                row,
-                claim,
-                now=now,
-                status=Status.SENT,
-                sent_at=now,
-                recipient=row.user.email,
-                last_error="",
-            )
+            Reminder.objects.mark_sent(row.pk, token=claim.token, now=now, recipient=row.user.email)
             report.sent += 1
         else:
             error = delivery.error
@@ -378,7 +370,7 @@ def skip_reason(
 
 def _prepare_coder(
     row: Reminder, *, prefs: ReminderPreferences, evaluation: rules.Evaluation | None
-) -> list[EmailMultiAlternatives] | str:
+) -> list[ReminderEmail] | str:
     reason = skip_reason(row, evaluation=evaluation, prefs=prefs)
     if reason:
         return reason

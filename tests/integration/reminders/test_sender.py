@@ -86,6 +86,30 @@ def test_overlapping_batch_claims_split_the_rows_between_senders():
 
 
 @time_machine.travel(PLANNING_DAY, tick=False)
+def test_a_row_is_marked_sent_only_under_the_claim_it_was_sent_under():
+    row = ReminderFactory(last_error="SMTPDataError: 451")
+    now = timezone.now()
+    later = now + timedelta(hours=1)
+    first, [pk], _ = Reminder.objects.claim_next(after=0, size=1, now=now)
+    Reminder.objects.recover_stale(now=later, timeout=timedelta(minutes=15))
+    second, _, _ = Reminder.objects.claim_next(after=0, size=1, now=later)
+
+    stale = Reminder.objects.mark_sent(pk, token=first, now=later, recipient="old@example.com")
+    live = Reminder.objects.mark_sent(pk, token=second, now=later, recipient="new@example.com")
+
+    assert (stale, live) == (False, True)
+    row.refresh_from_db()
+    assert (row.status, row.recipient, row.sent_at, row.updated_at, row.last_error) == (
+        Status.SENT,
+        "new@example.com",
+        later,
+        later,
+        "",
+    )
+    assert Reminder.objects.filter(status=Status.SENT, sent_at=later).count() == 1
+
+
+@time_machine.travel(PLANNING_DAY, tick=False)
 def test_a_row_claimed_by_another_sender_is_not_sent_again():
     coder = coder_with_cpc()
     row = ReminderFactory(user=coder, status=Status.SENDING, claimed_at=timezone.now())

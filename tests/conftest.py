@@ -10,13 +10,19 @@ _test_numbers = itertools.count()
 
 
 @pytest.fixture(autouse=True)
-def _isolated_settings(tmp_path_factory):
+def _isolated_settings(request, tmp_path_factory):
     """Every test: private uploads in a folder of its own (made when first written to), mail
     in memory, Celery tasks run inline, fast password hashing, an empty in-memory cache
     (tests/shared_rows.py). One override for all: each `settings.X = ...` is a separate
-    override and signal round, paid by every test."""
+    override and signal round, paid by every test.
+
+    Sessions live in that cache too (no session rows written and read on every sign-in and
+    request), except in the browser tests, which keep the production database sessions."""
     private = tmp_path_factory.getbasetemp() / "private" / str(next(_test_numbers))
-    with override_settings(**isolated_settings(private)):
+    values = isolated_settings(private)
+    if _is_browser_test(request.node):
+        del values["SESSION_ENGINE"]
+    with override_settings(**values):
         from django.core.cache import cache
 
         from ceutrack.celery import app

@@ -19,7 +19,7 @@ from django.test import override_settings
 
 def isolated_settings(private_root: Path) -> dict:
     """What every test runs with (tests/conftest.py): private uploads in a temp dir, mail in
-    memory, fast password hashing, an empty in-memory cache."""
+    memory, fast password hashing, an empty in-memory cache holding the sessions."""
     from django.conf import settings
 
     return {
@@ -38,6 +38,9 @@ def isolated_settings(private_root: Path) -> dict:
         "CACHES": {
             "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}
         },
+        # Sessions in that cache: no session rows written and read at every sign-in and
+        # request (the browser tests keep the production database sessions).
+        "SESSION_ENGINE": "django.contrib.sessions.backends.cache",
     }
 
 

@@ -23,9 +23,9 @@ def textless_pdf() -> bytes:
     return bytes(pdf.output())
 
 
-def _one_page_pdf(content: bytes) -> bytes:
+def _one_page_pdf(content: bytes, *, level: int = 9) -> bytes:
     """A minimal one-page PDF whose page content is `content`, Flate-compressed."""
-    stream = zlib.compress(content, 9)
+    stream = zlib.compress(content, level)
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -60,5 +60,6 @@ def crafted_pdf(operators: int = 100_000) -> bytes:
 
 def limit_pdf() -> bytes:
     """A slightly larger crafted PDF whose content stream inflates past pypdf's decompression
-    limit (pypdf raises LimitReachedError)."""
-    return _one_page_pdf(b"BT (x) Tj ET " + b" " * 80_000_000)
+    limit (pypdf raises LimitReachedError). Compressed at level 1: a 350 KB file in a third of
+    level 9's time on these 80 MB."""
+    return _one_page_pdf(b"BT (x) Tj ET " + b" " * 80_000_000, level=1)

@@ -1,24 +1,36 @@
-import importlib
+import itertools
 import os
 
 import pytest
+from django.test import override_settings
+
+from tests.shared_rows import isolated_settings, seed_catalog_if_flushed
+
+_test_numbers = itertools.count()
 
 
 @pytest.fixture(autouse=True)
-def _isolated_settings(settings, tmp_path):
-    """Every test: private uploads in a temp dir, mail in memory, Celery tasks run inline."""
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    settings.MEDIA_ROOT = settings.PRIVATE_MEDIA_ROOT
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    from ceutrack.celery import app
+def _isolated_settings(request, tmp_path_factory):
+    """Every test: private uploads in a folder of its own (made when first written to), mail
+    in memory, Celery tasks run inline, fast password hashing, an empty in-memory cache
+    (tests/shared_rows.py). One override for all: each `settings.X = ...` is a separate
+    override and signal round, paid by every test.
 
-    app.conf.task_always_eager = True
-    app.conf.task_eager_propagates = True
+    Sessions live in that cache too (no session rows written and read on every sign-in and
+    request), except in the browser tests, which keep the production database sessions."""
+    private = tmp_path_factory.getbasetemp() / "private" / str(next(_test_numbers))
+    values = isolated_settings(private)
+    if _is_browser_test(request.node):
+        del values["SESSION_ENGINE"]
+    with override_settings(**values):
+        from django.core.cache import cache
+
+        from ceutrack.celery import app
+
+        cache.clear()
+        app.conf.task_always_eager = True
+        app.conf.task_eager_propagates = True
+        yield
 
 
 # --- Real services (make test) versus the quick SQLite loop (make test-fast).
@@ -82,25 +94,6 @@ def _certificates_read_in_process(request, monkeypatch):
     monkeypatch.setattr(certificates, "run_extraction", in_process)
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """PBKDF2's deliberate slowness costs about a second per user built; tests need no secrecy."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache(settings):
-    """allauth's rate-limit counters live in the cache: each test gets an empty in-memory one.
-    Never a flush of the configured cache: under `make test` that is the Redis that also
-    carries the Celery test's messages (and another xdist worker's)."""
-    from django.core.cache import cache
-
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}
-    }
-    cache.clear()
-
-
 DATABASE_FIXTURES = ("db", "transactional_db", "live_server")
 
 
@@ -119,18 +112,7 @@ def _credential_catalog(request):
         return
     for name in uses:  # before this fixture's queries, whatever the fixture order
         request.getfixturevalue(name)
-    from django.apps import apps
-
-    from ceutrack.credentials.models import CredentialType
-
-    if not CredentialType.objects.exists():  # the flush empties both tables together
-        seeding = importlib.import_module("ceutrack.credentials.migrations.0003_seed_catalog")
-        seeding.seed_catalog(apps, None)
-        # The flush also emptied django_content_type (recreated with new ids): forget the ids
-        # this process cached, or the admin log and history rows point at vanished ones.
-        from django.contrib.contenttypes.models import ContentType
-
-        ContentType.objects.clear_cache()
+    seed_catalog_if_flushed()
 
 
 def pytest_runtest_setup(item):

@@ -3,8 +3,10 @@
 Nobody outside the roles learns that an organization or a person exists (404, never 403);
 a member who withdrew consent is invisible even to their own organization's owner."""
 
+import copy
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -21,6 +23,7 @@ from tests.factories import (
     MembershipFactory,
     OrganizationFactory,
 )
+from tests.shared_rows import rows_for_the_module
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +31,7 @@ ACTORS = ["owner", "admin", "manager", "member", "withdrawn", "other_manager", "
 ALLOWED, NOT_FOUND, LOGIN = "allowed", "404", "login"
 VIEWERS = {"owner", "admin", "manager"}
 MANAGERS = {"owner", "admin"}
+CERTIFICATE_PDF = pdf_bytes()
 
 
 @dataclass
@@ -41,9 +45,7 @@ class World:
         return None if actor == "anonymous" else self.memberships[actor].user
 
 
-@pytest.fixture
-def world(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def build_world():
     org = OrganizationFactory(slug="riverside")
     memberships = {
         "owner": MembershipFactory(organization=org, role=Role.OWNER, consent_given_at=None),
@@ -61,9 +63,28 @@ def world(settings):
     activity = ActivityFactory(
         user=member, certificate_name="cert.pdf", certificate_type="application/pdf"
     )
-    activity.certificate.save("cert.pdf", ContentFile(pdf_bytes()))
+    activity.certificate.save("cert.pdf", ContentFile(CERTIFICATE_PDF))
     invitation = InvitationFactory(organization=org, invited_by=memberships["owner"].user)
     return World(org, memberships, activity, invitation)
+
+
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Built once for the module's 84 tests: each test's changes are rolled back after it."""
+    with rows_for_the_module(django_db_blocker, tmp_path_factory.mktemp("matrix")):
+        yield build_world()
+
+
+@pytest.fixture
+def world(module_world, settings):
+    """A copy of the module's world for one test, its certificate file in this test's
+    private storage."""
+    world = copy.deepcopy(module_world)
+    certificate = world.activity.certificate
+    path = Path(settings.PRIVATE_MEDIA_ROOT) / certificate.name
+    path.parent.mkdir(parents=True)
+    path.write_bytes(CERTIFICATE_PDF)
+    return world
 
 
 def only(allowed):

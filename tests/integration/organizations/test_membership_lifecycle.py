@@ -8,6 +8,7 @@ Every transition is tried from every state by every kind of person; only the row
 succeed. Ending a membership clears role, team and consent, so rejoining takes the role from
 the new invitation alone and staff consent again."""
 
+import copy
 import itertools
 
 import pytest
@@ -30,6 +31,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.integration.accounts.helpers import verified_user
+from tests.shared_rows import rows_for_the_module
 
 pytestmark = pytest.mark.django_db
 
@@ -147,11 +149,19 @@ CASES = [
 ]
 
 
+@pytest.fixture(scope="module")
+def worlds(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One world per start state, built once for the table's cases; each case's changes are
+    rolled back after it."""
+    with rows_for_the_module(django_db_blocker, tmp_path_factory.mktemp("lifecycle")):
+        yield {start: build_world(start) for start in STARTS}
+
+
 @pytest.mark.parametrize(("transition", "start", "actor"), CASES)
 def test_each_transition_is_allowed_only_from_its_states_and_to_its_people(
-    transition, start, actor
+    worlds, transition, start, actor
 ):
-    world = build_world(start)
+    world = copy.deepcopy(worlds[start])
     before = snapshot(world["subject"])
     expected = ALLOWED.get((transition, start, actor))
 

@@ -4,12 +4,15 @@ every page, email, PDF and CSV that shows it must hand it back inert: escaped in
 in plain text and PDF, formula-neutralised in CSV. (Certificate confirm page: see intake's
 tests.)"""
 
+import copy
 import csv
 import io
 import zipfile
 from datetime import date
+from pathlib import Path
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.files.base import ContentFile
 from django.urls import reverse
@@ -30,6 +33,7 @@ from tests.factories import (
     TeamFactory,
 )
 from tests.integration.accounts.helpers import verified_user
+from tests.shared_rows import rows_for_the_module
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +47,7 @@ def hostile(tag: str) -> str:
 
 VALUE = {field: hostile(field) for field in FIELDS}
 RAW = ("<script>", "<img src=x")
+CERTIFICATE_PDF = certificate_pdf("Certificate")
 
 
 def escaped(tag: str) -> str:
@@ -61,8 +66,7 @@ def _today(time_machine):
     time_machine.move_to(date(2025, 6, 30), tick=False)
 
 
-@pytest.fixture
-def world():
+def build_world():
     coder = verified_user(email="coder@example.com", full_name=VALUE["name"])
     manager = verified_user(email="manager@example.com", full_name=VALUE["manager"])
     CredentialFactory(user=coder)
@@ -70,7 +74,7 @@ def world():
     activity = ActivityFactory(
         user=coder, title=VALUE["title"], provider=VALUE["provider"], notes=VALUE["notes"]
     )
-    activity.certificate.save("cert.pdf", ContentFile(certificate_pdf("Certificate")))
+    activity.certificate.save("cert.pdf", ContentFile(CERTIFICATE_PDF))
     activity.certificate_name = VALUE["file"][:190] + ".pdf"
     activity.certificate_type = "application/pdf"
     activity.save()
@@ -89,6 +93,28 @@ def world():
         "owner": owner,
         "member": member,
     }
+
+
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Built once for the module, on the same day as its tests; each test's changes are rolled
+    back after it."""
+    with (
+        time_machine.travel(date(2025, 6, 30), tick=False),
+        rows_for_the_module(django_db_blocker, tmp_path_factory.mktemp("escaping")),
+    ):
+        yield build_world()
+
+
+@pytest.fixture
+def world(module_world, settings):
+    """A copy of the module's world for one test, its certificate file in this test's
+    private storage."""
+    world = copy.deepcopy(module_world)
+    path = Path(settings.PRIVATE_MEDIA_ROOT) / world["activity"].certificate.name
+    path.parent.mkdir(parents=True)
+    path.write_bytes(CERTIFICATE_PDF)
+    return world
 
 
 CODER_PAGES = {

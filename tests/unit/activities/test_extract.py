@@ -3,6 +3,7 @@ the result is text or an unreadable result with a reason, never an exception."""
 
 import shutil
 import struct
+import subprocess
 import zlib
 
 import pytest
@@ -63,6 +64,23 @@ def test_a_child_process_over_its_memory_limit_is_stopped_and_reported():
     )
     assert not extraction.readable
     assert extraction.problem
+
+
+def test_the_child_reads_compiled_bytecode_from_where_this_process_keeps_it(monkeypatch):
+    started = []
+
+    def no_process(command, **kwargs):
+        started.append(kwargs["env"])
+        raise OSError("not started by this test")
+
+    monkeypatch.setattr(subprocess, "Popen", no_process)
+    monkeypatch.setenv("PYTHONPYCACHEPREFIX", "/srv/pycache")
+
+    run_extraction(certificate_pdf("CEUs: 1"), "application/pdf", **LIMITS, memory_bytes=2**31)
+
+    [env] = started
+    assert env["PYTHONPYCACHEPREFIX"] == "/srv/pycache"
+    assert env["PYTHONDONTWRITEBYTECODE"] == "1"  # reads it, never writes there
 
 
 def _scanned_pdf(line: str) -> bytes:

@@ -1,0 +1,80 @@
+"""Rows built once for a whole test module, for the table-driven files whose every case needs
+the same world (tests/integration/organizations/test_access_matrix.py, ...).
+
+`rows_for_the_module` opens a transaction around the module; each test's own transaction
+(pytest-django's `db`) is then a savepoint inside it, rolled back after the test, so every test
+still starts from exactly the rows the module built. The module's transaction is rolled back at
+its end. Tests must not keep the module's Python objects between tests: hand each test a
+`copy.deepcopy` of them (as Django's `TestCase.setUpTestData` does), so that one test's changes
+in memory never reach the next."""
+
+import importlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.db import transaction
+from django.test import override_settings
+
+
+def isolated_settings(private_root: Path) -> dict:
+    """What every test runs with (tests/conftest.py): private uploads in a temp dir, mail in
+    memory, fast password hashing, an empty in-memory cache holding the sessions."""
+    from django.conf import settings
+
+    return {
+        "PRIVATE_MEDIA_ROOT": private_root,
+        "MEDIA_ROOT": private_root,
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "CELERY_TASK_ALWAYS_EAGER": True,
+        "STORAGES": {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        # PBKDF2's deliberate slowness costs about a second per user built; tests need no secrecy.
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        # allauth's rate-limit counters live in the cache. Never the configured cache: under
+        # `make test` that is the Redis that also carries the Celery test's messages.
+        "CACHES": {
+            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}
+        },
+        # Sessions in that cache: no session rows written and read at every sign-in and
+        # request (the browser tests keep the production database sessions).
+        "SESSION_ENGINE": "django.contrib.sessions.backends.cache",
+    }
+
+
+def seed_catalog_if_flushed() -> None:
+    """The credential catalog (CredentialType and BodyRule rows) that migration
+    credentials/0003 seeds. A transactional test's closing flush empties every table, so the
+    next database user seeds the rows again with the migration's own function, and drops the
+    content-type ids cached before the flush."""
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    from ceutrack.credentials.models import CredentialType
+
+    if CredentialType.objects.exists():  # the flush empties both tables together
+        return
+    seeding = importlib.import_module("ceutrack.credentials.migrations.0003_seed_catalog")
+    seeding.seed_catalog(apps, None)
+    # The flush also emptied django_content_type (recreated with new ids): forget the ids this
+    # process cached, or the admin log and history rows point at vanished ones.
+    ContentType.objects.clear_cache()
+
+
+@contextmanager
+def rows_for_the_module(django_db_blocker, private_root: Path) -> Iterator[None]:
+    """Use in a module-scoped fixture (which also asks for `django_db_setup`):
+
+    with rows_for_the_module(django_db_blocker, tmp_path_factory.mktemp("rows")):
+        yield build_the_world()
+    """
+    with (
+        django_db_blocker.unblock(),
+        override_settings(**isolated_settings(private_root)),
+        transaction.atomic(),
+    ):
+        seed_catalog_if_flushed()
+        yield
+        transaction.set_rollback(True)

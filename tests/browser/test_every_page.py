@@ -106,8 +106,8 @@ class Sweep:
     console: dict[Page, list[str]] = field(default_factory=dict)
 
     def open(self, page: Page) -> Page:
-        # Once per context, so the 550 kB script crosses the wire once, not once per page.
-        page.context.add_init_script(script=AXE_SOURCE)
+        # Once per page (contexts are reused by later tests), not once per visit.
+        page.add_init_script(script=AXE_SOURCE)
         page.set_viewport_size(VIEWPORTS["laptop"])
         self.console[page] = watch_violations(page)
         return page

@@ -130,13 +130,20 @@ def new_context(new_context, browser, browser_context_args, _idle_contexts, requ
         yield fresh
         return
     handed_out: list[tuple[str, BrowserContext]] = []
+    closed_by_test: list[BrowserContext] = []  # by the test itself: not handed on
+
+    def on_close(context: BrowserContext) -> None:
+        closed_by_test.append(context)
 
     def make(**kwargs):
         options = {**browser_context_args, **kwargs}
-        key = json.dumps(options, sort_keys=True, default=str)
+        # pytest launches the browser again when the parametrization changes: its contexts
+        # are only ever handed out by the browser that made them.
+        key = f"{id(browser)} " + json.dumps(options, sort_keys=True, default=str)
         idle = _idle_contexts.setdefault(key, [])
         context = idle.pop() if idle else browser.new_context(**options)
         context.set_default_timeout(10_000)
+        context.on("close", on_close)
         handed_out.append((key, context))
         return context
 
@@ -152,6 +159,9 @@ def new_context(new_context, browser, browser_context_args, _idle_contexts, requ
     for page in pages:
         page.close()
     for key, context in handed_out:
+        if context in closed_by_test or not browser.is_connected():
+            continue
+        context.remove_listener("close", on_close)
         context.clear_cookies()
         context.clear_permissions()
         _idle_contexts[key].append(context)

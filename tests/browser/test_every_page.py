@@ -224,9 +224,10 @@ def _swept() -> dict[str, Sweep]:
 
 
 @pytest.fixture
-def sweep(_swept, request) -> Sweep:
+def sweep(_swept, request, browser) -> Sweep:
     """The sweep, run by whichever test of this module comes first and kept for the others
-    (each asserts one property of every page)."""
+    (each asserts one property of every page). It names `browser` so that these tests are
+    parametrized by browser like the others, or pytest would launch the browser again."""
     if "failed" in _swept:
         pytest.fail(f"the sweep failed in an earlier test: {_swept['failed']!r}")
     if "done" not in _swept:

@@ -66,7 +66,7 @@ def pytest_collection_modifyitems(config, items):
 
 
 # The browser files that take longest (`--durations=0`), longest first; the others follow.
-LONG_BROWSER_FILES = ("test_accessibility.py", "test_phone_layouts.py", "test_coder_journey.py")
+LONG_BROWSER_FILES = ("test_every_page.py", "test_coder_journey.py", "test_accessibility.py")
 
 
 def _browser_file_rank(item) -> int:

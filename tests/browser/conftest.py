@@ -13,16 +13,21 @@ Fixtures for every browser test:
 A failing test leaves screenshots of its pages under test-results/.
 """
 
+import contextlib
+import json
 import os
 import re
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.test import Client, override_settings
+from django.db import connections, transaction
+from django.test import Client, TransactionTestCase, override_settings
+from playwright.sync_api import BrowserContext
+from playwright.sync_api import Error as PlaywrightError
 from pytest_django.live_server_helper import LiveServer
 
 from tests.conftest import running_in_ci
@@ -42,9 +47,14 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # JavaScript runs in the interpreter and the baseline compiler only: a page lives for a
+    # second or two, too short for the optimizing compilers to pay for themselves (axe-core's
+    # run on a fresh page costs about a quarter less CPU). Nothing drawn changes.
+    "--js-flags=--max-opt=1",
 ]
 PASSWORD = "correct-horse-battery-staple"  # UserFactory's password
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+FAILURES = Path(__file__).resolve().parents[2] / "test-results"
 
 
 def pytest_configure(config):
@@ -90,22 +100,114 @@ def base_url(live_server) -> str:
     return live_server.url
 
 
+@pytest.fixture(scope="session")
+def _idle_contexts() -> Iterator[dict[str, list[BrowserContext]]]:
+    """Browser contexts a finished test left, emptied, by the options they were made with."""
+    idle: dict[str, list[BrowserContext]] = {}
+    yield idle
+    for contexts in idle.values():
+        for context in contexts:
+            context.close()
+
+
 @pytest.fixture
-def new_context(new_context):
-    """pytest-playwright's context factory with a 10 s action timeout instead of 30 s."""
+def new_context(new_context, browser, browser_context_args, _idle_contexts, request):
+    """A browser context factory like pytest-playwright's, with a 10 s action timeout instead
+    of 30 s, that hands out a context an earlier test used when one made with the same
+    options is free: a fresh context costs Chromium about half a second of CPU on its first
+    page, some 25 times a run. A test gets its contexts with no page, no cookie and no
+    permission (pages are closed and cookies cleared after each test); so init scripts and
+    routes belong on pages, never on contexts. A test that failed leaves a screenshot of each
+    of its pages under test-results/. With --tracing or --video, pytest-playwright's own
+    fresh contexts are used instead, so that its recordings work."""
+    if any(request.config.getoption(option) != "off" for option in ("--tracing", "--video")):
+
+        def fresh(**kwargs):
+            context = new_context(**kwargs)
+            context.set_default_timeout(10_000)
+            return context
+
+        yield fresh
+        return
+    handed_out: list[tuple[str, BrowserContext]] = []
+    closed_by_test: list[BrowserContext] = []  # by the test itself: not handed on
+
+    def on_close(context: BrowserContext) -> None:
+        closed_by_test.append(context)
 
     def make(**kwargs):
-        context = new_context(**kwargs)
+        options = {**browser_context_args, **kwargs}
+        # pytest launches the browser again when the parametrization changes: its contexts
+        # are only ever handed out by the browser that made them.
+        key = f"{id(browser)} " + json.dumps(options, sort_keys=True, default=str)
+        idle = _idle_contexts.setdefault(key, [])
+        context = idle.pop() if idle else browser.new_context(**options)
         context.set_default_timeout(10_000)
+        context.on("close", on_close)
+        handed_out.append((key, context))
         return context
 
-    return make
+    yield make
+    call = getattr(request.node, "rep_call", None)  # pytest-playwright keeps each report
+    failed = call is None or call.failed
+    pages = [page for _, context in handed_out for page in context.pages]
+    if failed:
+        folder = FAILURES / re.sub(r"[^\w.-]+", "-", request.node.nodeid).strip("-")
+        for number, page in enumerate(pages, start=1):
+            with contextlib.suppress(PlaywrightError):
+                page.screenshot(path=folder / f"test-failed-{number}.png", timeout=5_000)
+    for page in pages:
+        page.close()
+    for key, context in handed_out:
+        if context in closed_by_test or not browser.is_connected():
+            continue
+        context.remove_listener("close", on_close)
+        context.clear_cookies()
+        context.clear_permissions()
+        _idle_contexts[key].append(context)
 
 
 @pytest.fixture(autouse=True)
 def _browser_database(transactional_db, live_server):
     """The live server thread needs committed data (the catalog is seeded again after each
-    flush by tests/conftest.py's _credential_catalog)."""
+    test by tests/conftest.py's _credential_catalog)."""
+
+
+# What migrate made and no test changes: kept by the reset below, as the flush recreates them.
+KEPT_TABLES = {"django_migrations", "django_content_type", "auth_permission"}
+
+
+def empty_the_database(alias: str) -> None:
+    """Leave the database as a transactional test's closing flush does, every table empty but
+    the content types and permissions that migrate made, at the cost of one DELETE per table
+    that holds rows. The flush TRUNCATEs all ~40 tables and then creates the content types and
+    permissions again: about 0.4 s after each browser test. Foreign keys are deferred to the
+    commit on PostgreSQL and SQLite alike, so the order of the DELETEs does not matter."""
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+    holding_rows = " UNION ALL ".join(
+        f"SELECT '{table}' WHERE EXISTS (SELECT 1 FROM {quote(table)})" for table in tables
+    )
+    with transaction.atomic(using=alias), connection.cursor() as cursor:
+        cursor.execute(holding_rows)
+        for (table,) in cursor.fetchall():
+            if table not in KEPT_TABLES:
+                cursor.execute(f"DELETE FROM {quote(table)}")  # nosec B608: Django's table names
+
+
+@pytest.fixture(scope="package", autouse=True)
+def _database_emptied_after_each_test():
+    """For the browser tests (the transactional ones of this package), the closing flush of
+    pytest-django's TransactionTestCase becomes empty_the_database()."""
+
+    def empty_every_database(test_case):
+        for alias in test_case._databases_names(include_mirrors=False):
+            empty_the_database(alias)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(TransactionTestCase, "_fixture_teardown", empty_every_database)
+        yield
 
 
 @pytest.fixture

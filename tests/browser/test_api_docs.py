@@ -5,7 +5,7 @@ token answers 200."""
 from datetime import date
 
 from ceutrack.api.tokens import create_token
-from tests.browser.test_content_security_policy import watch_violations
+from tests.browser.test_every_page import watch_violations
 from tests.factories import CredentialFactory
 
 

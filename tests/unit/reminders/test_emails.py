@@ -2,14 +2,19 @@
 engine directly."""
 
 import email
+import email.policy
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ceutrack import rules
 from ceutrack.reminders.emails import (
+    ONE_LINE_HEADERS,
     build_message,
     read_unsubscribe_token,
     render_email,
@@ -123,3 +128,37 @@ def test_a_reminder_serialises_to_a_text_and_html_message_split_by_a_boundary_no
         html.get_payload(decode=True).decode().replace("\r\n", "\n") == message.alternatives[0][0]
     )
     assert boundary not in message.body and boundary not in message.alternatives[0][0]
+
+
+# Header values as they come: printable ASCII with runs of spaces and tabs, other characters,
+# short and long, so that both the one-line path and compat32's folding are taken.
+header_values = st.text(
+    alphabet=st.sampled_from([*map(chr, range(32, 127)), " ", "\t", "é", "—"]), max_size=120
+)
+
+
+@given(name=st.sampled_from(["Subject", "To", "List-Unsubscribe", "X-A"]), value=header_values)
+def test_a_header_is_written_exactly_as_compat32_writes_it(name, value):
+    compat32 = email.policy.compat32.clone(linesep="\r\n")
+    ours = ONE_LINE_HEADERS.clone(linesep="\r\n")
+
+    assert ours.fold_binary(name, value) == compat32.fold_binary(name, value)
+
+
+def test_a_reminder_serialises_to_the_same_bytes_as_djangos_own_message():
+    ours = build_message("reminder_behind", context_for("behind"), to="dana@example.com")
+    mime = ours.message()
+    django = EmailMultiAlternatives(
+        subject=ours.subject,
+        body=ours.body,
+        from_email=ours.from_email,
+        to=ours.to,
+        headers=ours.extra_headers,
+        alternatives=ours.alternatives,
+    ).message()
+    for header in ("Date", "Message-ID"):
+        del django[header]
+        django[header] = mime[header]
+    django.set_boundary(mime.get_boundary())
+
+    assert mime.as_bytes(linesep="\r\n") == django.as_bytes(linesep="\r\n")

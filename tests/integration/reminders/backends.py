@@ -34,12 +34,25 @@ class SlowBackend(BaseEmailBackend):
         return len(email_messages)
 
 
-class MailThreadDeath(BaseException):
-    """Not an Exception: nothing on the mail thread catches it, so the thread dies mid-send."""
+class WorkerDeath(BaseException):
+    """Not an Exception, like the SystemExit of a worker killed mid-send: nothing catches it."""
 
 
 class DyingBackend(BaseEmailBackend):
-    """A send whose outcome is never known: the mail thread dies inside it."""
+    """A send whose outcome is never known: the worker dies inside it."""
 
     def send_messages(self, email_messages):
-        raise MailThreadDeath
+        raise WorkerDeath
+
+
+class CheckingBackend(BaseEmailBackend):
+    """Notes, at each send, how many reminders are already marked sent."""
+
+    marked_before_each_send: list[int] = []
+
+    def send_messages(self, email_messages):
+        from ceutrack.reminders.models import Reminder, Status
+
+        sent = Reminder.objects.filter(status=Status.SENT).count()
+        self.marked_before_each_send.append(sent)
+        return len(email_messages)

@@ -60,10 +60,6 @@ def test_the_task_hands_over_to_a_new_task_when_its_budget_runs_out(
     delay.assert_called_once_with()
 
 
-# The slow server runs on the sender's mail thread and recovers claims over its own database
-# connection, as another sender would: the rows must be committed, hence PostgreSQL.
-@pytest.mark.services("postgres")
-@pytest.mark.django_db(transaction=True)
 def test_a_slow_mail_server_never_lets_another_sender_recover_a_live_claim(settings):
     settings.EMAIL_BACKEND = "tests.integration.reminders.backends.SlowBackend"
     settings.REMINDER_CLAIM_TIMEOUT = 900  # each send below takes 400 s: 4 sends = 1,600 s

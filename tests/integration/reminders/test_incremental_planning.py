@@ -223,7 +223,7 @@ def test_send_reminders_full_replans_everybody(capsys):
 
 
 @pytest.mark.services("postgres")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @time_machine.travel(PLANNING_DAY, tick=False)
 def test_concurrent_planners_report_only_the_rows_they_added():
     for _ in range(60):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-import uuid
+import secrets
 from email.policy import Compat32
 from typing import Any
 
@@ -82,14 +82,15 @@ class ReminderEmail(EmailMultiAlternatives):
     - its MIME boundary is drawn up front: left unset, the email package picks one per message
       and compiles a regular expression to prove it absent from the parts (a sixth of the
       cost of serialising a reminder); a random 128-bit boundary is checked absent with a
-      plain substring search instead;
+      plain substring search instead, written in 22 URL-safe base64 characters (all valid in
+      a boundary) so that the Content-Type header fits on one line and is not folded either;
     - headers that need no folding are not folded (_OneLineHeaders)."""
 
     def message(self, *args: Any, **kwargs: Any) -> Any:
         msg = super().message(*args, **kwargs)
         msg.policy = ONE_LINE_HEADERS  # the generator applies the root's policy to every part
         if msg.is_multipart() and msg.get_boundary() is None:
-            boundary = f"=_{uuid.uuid4().hex}"
+            boundary = f"=_{secrets.token_urlsafe(16)}"
             parts = [self.body, *(str(content) for content, _ in self.alternatives)]
             if not any(boundary in part for part in parts):
                 msg.set_boundary(boundary)

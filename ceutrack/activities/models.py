@@ -8,6 +8,8 @@ from django.core.files.storage import Storage, storages
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from ceutrack.history import HistoryManagerBuiltOnce
+
 
 def get_private_storage() -> Storage:
     """Where certificates and audit packs live: the "private" entry of settings.STORAGES
@@ -72,7 +74,9 @@ class Activity(models.Model):
 
     # Who changed what and when (ceutrack.activities.history). The certificate is kept as its
     # stored name only, never the file; updated_at repeats history_date.
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at"], history_manager=HistoryManagerBuiltOnce
+    )
 
     class Meta:
         ordering = ["-completed_on", "-id"]

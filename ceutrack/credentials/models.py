@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from ceutrack.history import HistoryManagerBuiltOnce
+
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
 
@@ -190,7 +192,8 @@ class Credential(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CredentialQuerySet.as_manager()
-    history = HistoricalRecords()  # who changed what and when (activities/history.py)
+    # Who changed what and when (activities/history.py).
+    history = HistoricalRecords(history_manager=HistoryManagerBuiltOnce)
 
     class Meta:
         ordering = ["earned_on", "id"]
@@ -227,7 +230,8 @@ class OfficialCycle(models.Model):
     )
 
     objects = OfficialCycleQuerySet.as_manager()
-    history = HistoricalRecords()  # who changed what and when (activities/history.py)
+    # Who changed what and when (activities/history.py).
+    history = HistoricalRecords(history_manager=HistoryManagerBuiltOnce)
 
     class Meta:
         ordering = ["body", "start"]

@@ -3,7 +3,7 @@ what a manager's drill-down shows (ceutrack.activities.history does the work).""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -116,9 +116,14 @@ def member_viewing(
 
 def forget_person(user_id: int) -> None:
     """Drop the history of a removed account's records with the account itself."""
+    forget_people([user_id])
+
+
+def forget_people(user_ids: Collection[int]) -> None:
+    """Drop the history of these people's records, one delete per kind of record."""
     for source in ALL_SOURCES:
         history: QuerySet[Any] = source.history()
-        history.filter(user_id=user_id).delete()
+        history.filter(user_id__in=user_ids).delete()
 
 
 def member_history_page(

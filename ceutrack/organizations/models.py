@@ -13,6 +13,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from ceutrack.credentials.presentation import NO_CREDENTIALS, STATUS_LABELS
+from ceutrack.history import HistoryManagerBuiltOnce
 
 
 class Role(models.TextChoices):
@@ -108,7 +109,8 @@ class Membership(models.Model):
     removed = models.BooleanField(default=False, help_text="Ended by the organization.")
 
     objects = MembershipQuerySet.as_manager()
-    history = HistoricalRecords()  # who changed what and when (organizations/history.py)
+    # Who changed what and when (organizations/history.py).
+    history = HistoricalRecords(history_manager=HistoryManagerBuiltOnce)
 
     class Meta:
         ordering = ["organization__name", "user__email"]

@@ -26,7 +26,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import connections, transaction
 from django.test import Client, TransactionTestCase, override_settings
-from playwright.sync_api import BrowserContext
+from playwright.sync_api import BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 from pytest_django.live_server_helper import LiveServer
 
@@ -51,6 +51,10 @@ CHROMIUM_ARGS = [
     # second or two, too short for the optimizing compilers to pay for themselves (axe-core's
     # run on a fresh page costs about a quarter less CPU). Nothing drawn changes.
     "--js-flags=--max-opt=1",
+    # A context's pages of the site share one renderer process, which the page new_context
+    # keeps open between tests holds alive: a test's first page is then no new process that
+    # starts Blink and V8 and parses Bootstrap's CSS and JavaScript afresh.
+    "--process-per-site",
 ]
 PASSWORD = "correct-horse-battery-staple"  # UserFactory's password
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
@@ -110,13 +114,28 @@ def _idle_contexts() -> Iterator[dict[str, list[BrowserContext]]]:
             context.close()
 
 
+@pytest.fixture(scope="session")
+def _keepers() -> dict[BrowserContext, Page]:
+    """Each pooled context's page that holds its renderer process alive between tests."""
+    return {}
+
+
+# What a keeper page shows: a small file of the site (the renderer process is the site's).
+KEEPER_PATH = "/static/favicon.svg"
+
+
 @pytest.fixture
-def new_context(new_context, browser, browser_context_args, _idle_contexts, request):
+def new_context(
+    new_context, browser, browser_context_args, _idle_contexts, _keepers, live_server, request
+):
     """A browser context factory like pytest-playwright's, with a 10 s action timeout instead
     of 30 s, that hands out a context an earlier test used when one made with the same
     options is free: a fresh context costs Chromium about half a second of CPU on its first
-    page, some 25 times a run. A test gets its contexts with no page, no cookie and no
-    permission (pages are closed and cookies cleared after each test); so init scripts and
+    page, some 25 times a run. Each such context keeps one page of its own open on a static
+    file of the site, so the renderer process the test's pages share (--process-per-site)
+    outlives them: a fresh page in a context with no page open starts a renderer process
+    (about 0.4 s a page). A test gets its contexts with no page of its own, no cookie and no
+    permission (its pages are closed and cookies cleared after each test); so init scripts and
     routes belong on pages, never on contexts. A test that failed leaves a screenshot of each
     of its pages under test-results/. With --tracing or --video, pytest-playwright's own
     fresh contexts are used instead, so that its recordings work."""
@@ -134,6 +153,7 @@ def new_context(new_context, browser, browser_context_args, _idle_contexts, requ
 
     def on_close(context: BrowserContext) -> None:
         closed_by_test.append(context)
+        _keepers.pop(context, None)
 
     def make(**kwargs):
         options = {**browser_context_args, **kwargs}
@@ -141,7 +161,13 @@ def new_context(new_context, browser, browser_context_args, _idle_contexts, requ
         # are only ever handed out by the browser that made them.
         key = f"{id(browser)} " + json.dumps(options, sort_keys=True, default=str)
         idle = _idle_contexts.setdefault(key, [])
-        context = idle.pop() if idle else browser.new_context(**options)
+        if idle:
+            context = idle.pop()
+        else:
+            context = browser.new_context(**options)
+            keeper = context.new_page()
+            keeper.goto(live_server.url + KEEPER_PATH)
+            _keepers[context] = keeper
         context.set_default_timeout(10_000)
         context.on("close", on_close)
         handed_out.append((key, context))
@@ -150,7 +176,8 @@ def new_context(new_context, browser, browser_context_args, _idle_contexts, requ
     yield make
     call = getattr(request.node, "rep_call", None)  # pytest-playwright keeps each report
     failed = call is None or call.failed
-    pages = [page for _, context in handed_out for page in context.pages]
+    keepers = set(_keepers.values())
+    pages = [page for _, c in handed_out for page in c.pages if page not in keepers]
     if failed:
         folder = FAILURES / re.sub(r"[^\w.-]+", "-", request.node.nodeid).strip("-")
         for number, page in enumerate(pages, start=1):

@@ -16,7 +16,6 @@ unsubscribe link, the 404 page). One browser context per person, signed in once.
 axe-core comes from the axe-playwright-python package (it ships axe.min.js; no CDN).
 """
 
-import json
 import re
 from collections import deque
 from dataclasses import dataclass, field
@@ -44,16 +43,23 @@ from tests.factories import (
 )
 
 BLOCKING = ("serious", "critical")
-AXE_OPTIONS = {"resultTypes": ["violations"]}
 # axe runs at the laptop size, where the navigation is expanded; the layout is measured at both.
 VIEWPORTS = {"laptop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 # Not ceutrack's own pages: the admin, files, and the API (its Swagger UI docs are
 # drf-spectacular-sidecar's own layout, without the site's footer; JSON answers are no pages).
 NOT_PAGES = ("/accounts/logout", "/admin/", "/static/", "/favicon.ico", "/api/")
 MAX_PAGES = 80
+# axe's violations, with only what the report prints: its whole result (every rule's passes,
+# descriptions and links) would cross from the page to the test for nothing. null when axe is
+# not loaded.
+AXE_RUN = """() => window.axe ? axe.run({resultTypes: ["violations"]}).then((results) =>
+  results.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map((n) => ({target: n.target, failureSummary: n.failureSummary,
+                                html: n.html}))}))) : null"""
 # The page is as wide as the viewport (1 px for sub-pixel rounding), and its footer's bottom
-# is the document's bottom.
-MEASURE = """() => {
+# is the document's bottom. With `links`, also the links to follow and each progress bar's
+# value and drawn width (one round trip for the last measure of a page, not two).
+MEASURE = """(links) => {
   const footer = document.querySelector("body > footer");
   const doc = document.documentElement;
   const bottom = footer ? footer.getBoundingClientRect().bottom + window.scrollY : null;
@@ -61,15 +67,14 @@ MEASURE = """() => {
   const wide = [...document.querySelectorAll("body *")]
     .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
     .slice(0, 3).map(name);
+  const found = links ? {
+    links: [...document.querySelectorAll("a[href]")].map((link) => link.getAttribute("href")),
+    bars: [...document.querySelectorAll("[data-progress-width]")].map(
+      (bar) => [Number(bar.dataset.progressWidth), bar.getBoundingClientRect().width]),
+  } : {};
   return {scrollWidth: doc.scrollWidth, innerWidth: window.innerWidth,
-          height: doc.scrollHeight, footerBottom: bottom, wide};
+          height: doc.scrollHeight, footerBottom: bottom, wide, ...found};
 }"""
-# The links to follow, and each progress bar's value and drawn width.
-LINKS_AND_BARS = """() => ({
-  links: [...document.querySelectorAll("a[href]")].map((link) => link.getAttribute("href")),
-  bars: [...document.querySelectorAll("[data-progress-width]")].map(
-    (bar) => [Number(bar.dataset.progressWidth), bar.getBoundingClientRect().width]),
-})"""
 
 
 def watch_violations(page: Page) -> list[str]:
@@ -127,19 +132,29 @@ class Sweep:
         *,
         audit: bool = True,
     ) -> None:
-        """axe (unless `audit` is false), then the layout at both sizes, of the page as it is
-        now; its links are kept for the crawl."""
+        """axe at the laptop size (unless `audit` is false) and the layout at both sizes, of
+        the page as it is now; its links are kept for the crawl.
+
+        The page is measured first at the size it was opened at, then resized once: a page
+        opened at the laptop size is left at the phone size and the next one is opened there
+        (a phone opens pages at its own size too), so each page costs one resize, not two (a
+        resize lays the page out and paints it again)."""
         where = f"{who} {label} ({urlparse(page.url).path})"
         if headers is not None and "script-src 'self'" not in headers.get(
             "content-security-policy", ""
         ):
             self.policy.append(f"{where}: no script-src 'self' policy in {headers}")
-        if audit:
+        first = "phone" if page.viewport_size == VIEWPORTS["phone"] else "laptop"
+        second = "laptop" if first == "phone" else "phone"
+        if audit and first == "laptop":
             self.audit(page, where)
-        self.measure(page, where)
+        self.measure(page, where, first)
+        page.set_viewport_size(VIEWPORTS[second])
+        if audit and second == "laptop":
+            self.audit(page, where)
+        found = self.measure(page, where, second, links=True)
         self.policy.extend(f"{where}: {text}" for text in self.console[page])
         self.console[page].clear()
-        found = page.evaluate(LINKS_AND_BARS)
         if found["bars"]:
             self.progress_bars[where] = found["bars"]
         self.links.setdefault(who, deque()).extend(
@@ -151,10 +166,10 @@ class Sweep:
     def audit(self, page: Page, where: str) -> None:
         self.checked.append(where)
         self.audited.add(_shape(page.url))
-        if not page.evaluate("typeof window.axe === 'object'"):
+        violations = page.evaluate(AXE_RUN)
+        if violations is None:
             raise AssertionError(f"axe-core is not loaded on {where}: open the page with open()")
-        results = page.evaluate(f"axe.run({json.dumps(AXE_OPTIONS)})")
-        for violation in results["violations"]:
+        for violation in violations:
             if violation["impact"] not in BLOCKING:
                 continue
             rule = f"{violation['id']} ({violation['impact']}): {violation['help']}"
@@ -163,22 +178,20 @@ class Sweep:
                 element = f"{' '.join(map(str, node['target']))}: {why}\n      {node['html']}"
                 self.axe.setdefault((rule, element), []).append(where)
 
-    def measure(self, page: Page, where: str) -> None:
-        """The layout at the laptop size the page is open at, then at the phone size."""
-        for name, viewport in VIEWPORTS.items():
-            if name != "laptop":
-                page.set_viewport_size(viewport)
-            m = page.evaluate(MEASURE)
-            self.measured.append(f"{where} {name}")
-            if m["scrollWidth"] > m["innerWidth"]:
-                self.layout.append(
-                    f"{where} {name}: {m['scrollWidth']} px wide > {m['innerWidth']} ({m['wide']})"
-                )
-            if m["footerBottom"] is None or abs(m["height"] - m["footerBottom"]) > 2:
-                self.layout.append(
-                    f"{where} {name}: page ends at {m['height']} px, footer at {m['footerBottom']}"
-                )
-        page.set_viewport_size(VIEWPORTS["laptop"])
+    def measure(self, page: Page, where: str, name: str, *, links: bool = False) -> dict:
+        """The layout at the size the page is at now, `name`; with `links`, also its links
+        and progress bars."""
+        m = page.evaluate(MEASURE, links)
+        self.measured.append(f"{where} {name}")
+        if m["scrollWidth"] > m["innerWidth"]:
+            self.layout.append(
+                f"{where} {name}: {m['scrollWidth']} px wide > {m['innerWidth']} ({m['wide']})"
+            )
+        if m["footerBottom"] is None or abs(m["height"] - m["footerBottom"]) > 2:
+            self.layout.append(
+                f"{where} {name}: page ends at {m['height']} px, footer at {m['footerBottom']}"
+            )
+        return m
 
     def crawl(self, page: Page, who: str) -> None:
         """Follow every link seen, from home on, one page per URL name and query shape (the

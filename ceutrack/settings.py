@@ -298,7 +298,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(hour=6, minute=0),
     },
     "send-reminders": {
-        "task": "ceutrack.reminders.tasks.send_pending_reminders",
+        "task": "ceutrack.reminders.tasks.queue_senders",
         "schedule": 300.0,
     },
     "send-weekly-digests": {
@@ -376,6 +376,11 @@ if EMAIL_TIMEOUT * 3 >= REMINDER_CLAIM_TIMEOUT:
 # Seconds one sender task drains the outbox before handing over to a fresh task (inside
 # CELERY_TASK_SOFT_TIME_LIMIT).
 REMINDER_SEND_BUDGET = env.int("REMINDER_SEND_BUDGET", default=240)
+# Sender tasks queued at once for a large outbox (one per 100 due rows, at most this many):
+# senders scale by worker processes, so this matches the workers' concurrency.
+REMINDER_SENDERS = env.int("REMINDER_SENDERS", default=2)
+if REMINDER_SENDERS < 1:
+    raise ImproperlyConfigured("REMINDER_SENDERS must be at least 1.")
 
 # --- Requirements engine thresholds (docs/rules.md §4).
 CEU_BEHIND_ELAPSED_SHARE = env.str("CEU_BEHIND_ELAPSED_SHARE", default="0.25")

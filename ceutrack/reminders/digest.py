@@ -54,9 +54,9 @@ def plan_weekly_digests(*, today: date | None = None, enqueue_sender: bool = Tru
         Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
         added = planned.count() - before
     if enqueue_sender:
-        from ceutrack.reminders.sender import enqueue_sender_if_due
+        from ceutrack.reminders.sender import enqueue_senders_if_due
 
-        enqueue_sender_if_due()
+        enqueue_senders_if_due()
     return added
 
 

@@ -60,9 +60,9 @@ def plan_reminders(
     """
     report = plan(today=today, batch_size=batch_size, full=full)
     if enqueue_sender:
-        from ceutrack.reminders.sender import enqueue_sender_if_due
+        from ceutrack.reminders.sender import enqueue_senders_if_due
 
-        enqueue_sender_if_due()
+        enqueue_senders_if_due()
     return report.added
 
 
@@ -121,9 +121,9 @@ def plan_logged_batch(
     # A batch that added rows queues a sender; the last one does whenever rows wait (left by a
     # broker outage or a retry), so due rows never wait for the next beat tick.
     if enqueue_sender and (report.added or index == total):
-        from ceutrack.reminders.sender import enqueue_sender_if_due
+        from ceutrack.reminders.sender import enqueue_senders_if_due
 
-        enqueue_sender_if_due()
+        enqueue_senders_if_due()
     return report
 
 

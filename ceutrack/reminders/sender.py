@@ -17,7 +17,8 @@ killed between the two sends that one message again once its row is recovered; a
 never returns an outcome (the worker dies inside it) leaves its row claimed, never marked sent.
 
 Sending is sequential within a run: senders scale by running in several worker processes at
-once (they claim disjoint rows). A mail thread overlapping the SMTP round trips with the next
+once (they claim disjoint rows), and enqueue_senders_if_due() queues one per chunk of due rows,
+at most REMINDER_SENDERS (the workers' concurrency). A mail thread overlapping the SMTP round trips with the next
 row's rendering was tried and measured: on two cores with two senders it cost 15 to 20 % more
 CPU per email (GIL hand-overs, seven more context switches per email) for no more throughput,
 since the other worker's rendering already fills the wait.
@@ -53,6 +54,7 @@ from ceutrack.reminders.models import Kind, Reminder, ReminderPreferences, Statu
 logger = logging.getLogger(__name__)
 
 CAUGHT_UP = (rules.COMPLETE, rules.ON_TRACK)
+CHUNK_SIZE = 100  # rows claimed at once by a sender
 
 
 @dataclass
@@ -82,7 +84,7 @@ def send_pending_reminders(
     now: datetime | None = None,
     today: date | None = None,
     limit: int | None = None,
-    chunk_size: int = 100,
+    chunk_size: int = CHUNK_SIZE,
     budget_s: float | None = None,
 ) -> SendReport:
     """Send every due row, a chunk at a time, until none is left; or stop after `limit`
@@ -135,16 +137,24 @@ def send_pending_reminders(
     return report
 
 
-def enqueue_sender_if_due() -> bool:
-    """Queue a sender once the caller's transaction commits, whenever rows are due: not only
-    when a sweep added some (rows left by a broker outage or a retry must not wait for the
-    next beat tick)."""
-    if not Reminder.objects.due(now=timezone.now()).exists():
-        return False
+def senders_wanted(*, now: datetime) -> int:
+    """How many senders the due rows warrant: one per chunk, at most REMINDER_SENDERS."""
+    most = settings.REMINDER_SENDERS
+    due = Reminder.objects.due(now=now).values("pk")[: CHUNK_SIZE * (most - 1) + 1].count()
+    return min(most, -(-due // CHUNK_SIZE))
+
+
+def enqueue_senders_if_due() -> int:
+    """Queue senders once the caller's transaction commits, whenever rows are due (not only
+    when a sweep added some: rows left by a broker outage or a retry must not wait for the
+    next beat tick), and as many as the backlog warrants, so that a night's reminders are
+    drained by every worker at once (they claim disjoint rows). Returns how many."""
+    wanted = senders_wanted(now=timezone.now())
     from ceutrack.reminders.tasks import send_pending_reminders as task
 
-    transaction.on_commit(task.delay)
-    return True
+    for _ in range(wanted):
+        transaction.on_commit(task.delay)
+    return wanted
 
 
 def _send_chunk(

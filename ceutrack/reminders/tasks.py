@@ -32,6 +32,12 @@ def plan_reminders_batch(
 
 
 @shared_task(**RETRY)
+def queue_senders() -> int:
+    # The beat's tick: as many senders as the due rows warrant, each a task of its own.
+    return sender.enqueue_senders_if_due()
+
+
+@shared_task(**RETRY)
 def send_pending_reminders() -> int:
     # Drain within a budget well inside the task's time limit, then hand over to a new task.
     report = sender.send_pending_reminders(budget_s=settings.REMINDER_SEND_BUDGET)

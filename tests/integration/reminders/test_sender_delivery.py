@@ -7,10 +7,11 @@ import pytest
 import time_machine
 from django.core import mail
 
-from ceutrack.reminders import tasks
+from ceutrack.reminders import sender, tasks
 from ceutrack.reminders.models import Reminder, Status
 from ceutrack.reminders.planner import plan_reminders
 from ceutrack.reminders.sender import send_pending_reminders
+from tests.factories import ReminderFactory
 from tests.integration.reminders.backends import SlowBackend
 from tests.integration.reminders.people import PLANNING_DAY, coder_with_cpc
 from tests.integration.reminders.smtp import smtp_server, use_smtp
@@ -143,6 +144,45 @@ def test_the_planner_queues_no_sender_when_nothing_is_due(django_capture_on_comm
         plan_reminders()
 
     delay.assert_not_called()
+
+
+@pytest.mark.parametrize(("due", "most", "queued"), [(5, 2, 2), (5, 4, 3), (1, 4, 1), (0, 2, 0)])
+def test_a_large_outbox_queues_one_sender_per_chunk_up_to_the_configured_number(
+    settings, django_capture_on_commit_callbacks, due, most, queued
+):
+    settings.REMINDER_SENDERS = most
+    ReminderFactory.create_batch(due)
+    ReminderFactory(status=Status.SENT)  # not due: counts for nothing
+
+    with (
+        mock.patch.object(sender, "CHUNK_SIZE", 2),
+        mock.patch.object(tasks.send_pending_reminders, "delay") as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert tasks.queue_senders() == queued
+
+    assert delay.call_count == queued
+
+
+@time_machine.travel(PLANNING_DAY, tick=False)
+def test_the_senders_a_tick_queues_send_each_due_reminder_once(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.REMINDER_SENDERS = 3
+    coders = [coder_with_cpc() for _ in range(7)]
+    plan_reminders(enqueue_sender=False)
+
+    # Celery runs them inline here, one after the other: each drains what the ones before
+    # left (tests/integration/reminders/test_concurrent_senders.py runs senders at once).
+    with (
+        mock.patch.object(sender, "CHUNK_SIZE", 3),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        queued = tasks.queue_senders()
+
+    assert queued == 3
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(c.email for c in coders)
+    assert set(Reminder.objects.values_list("status", "attempts")) == {(Status.SENT, 1)}
 
 
 def test_every_send_is_bounded_by_an_email_timeout(settings):

@@ -21,7 +21,7 @@ def test_every_scheduled_reminder_task_is_registered():
 
     assert scheduled == {
         "ceutrack.reminders.tasks.plan_reminders",
-        "ceutrack.reminders.tasks.send_pending_reminders",
+        "ceutrack.reminders.tasks.queue_senders",
         "ceutrack.reminders.tasks.send_weekly_digests",
     }
     assert scheduled <= set(app.tasks)

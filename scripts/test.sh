@@ -12,8 +12,8 @@ is_ci() { [ "$CI" = "true" ] || [ "$CI" = "1" ]; }
 say() { printf '\n==> %s\n' "$*"; }
 die() { printf '\nERROR: %s\n' "$*" >&2; exit 1; }
 
-# --- System packages: PostgreSQL server, redis-server, chromium, tesseract-ocr (apt, only when
-# missing).
+# --- System packages: PostgreSQL server, redis-server, chromium-headless-shell (the browser tests'
+# Chromium, tests/browser/conftest.py), tesseract-ocr (apt, only when missing).
 find_pg_bin() {
     local dir
     for dir in /usr/lib/postgresql/15/bin $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -rV); do
@@ -24,7 +24,8 @@ find_pg_bin() {
 missing=()
 find_pg_bin >/dev/null || missing+=(postgresql)
 command -v redis-server >/dev/null || missing+=(redis-server)
-[ -x /usr/bin/chromium ] || missing+=(chromium)
+CHROMIUM=/usr/lib/chromium/chromium-headless-shell
+[ -x "$CHROMIUM" ] || missing+=(chromium-headless-shell)
 command -v tesseract >/dev/null || missing+=(tesseract-ocr)
 if [ ${#missing[@]} -gt 0 ]; then
     say "installing missing system packages: ${missing[*]}"
@@ -133,11 +134,11 @@ if ! start_redis; then
     echo "WARNING: Redis unavailable: tests marked 'services' that need it will be SKIPPED." >&2
 fi
 USED_CHROMIUM="none (browser tests skipped)"
-if [ -x /usr/bin/chromium ]; then
-    USED_CHROMIUM="$(/usr/bin/chromium --version 2>/dev/null | head -1)"
-    echo "Chromium: $(/usr/bin/chromium --version 2>/dev/null | head -1) at /usr/bin/chromium"
+if [ -x "$CHROMIUM" ]; then
+    USED_CHROMIUM="$("$CHROMIUM" --version 2>/dev/null | head -1) (headless shell)"
+    echo "Chromium: $USED_CHROMIUM at $CHROMIUM"
 elif is_ci; then
-    die "/usr/bin/chromium is missing (CI=true: browser tests are required)"
+    die "$CHROMIUM is missing (CI=true: browser tests are required)"
 fi
 export CEUTRACK_SERVICES=1
 # Compiled bytecode, kept under .venv/pycache (out of the source tree): with

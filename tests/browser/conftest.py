@@ -39,8 +39,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # Debian's chromium-headless-shell: Chromium's headless build without the desktop browser's
 # windowing and UI layers, the build Playwright itself runs headless tests in. The same Blink and
 # V8 as /usr/bin/chromium (one source package, one version) for about 30 % less CPU: the browser
-# tests took 86.5 s of CPU with /usr/bin/chromium --headless and 61.6 s with the shell, back to
-# back. --headed (watching a test run) needs the full browser, Debian's chromium package.
+# tests on two workers kept the machine busy for 158 and 167 CPU-seconds with /usr/bin/chromium
+# --headless, 110 and 120 with the shell (runs alternated). --headed (watching a test run) needs
+# the full browser, Debian's chromium package.
 CHROMIUM = Path("/usr/lib/chromium/chromium-headless-shell")
 CHROMIUM_HEADED = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -77,11 +77,12 @@ def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium with the flags above: the headless shell, or the full browser with
     --headed. A missing one skips the browser tests, but fails them under CI."""
     if browser_type_launch_args.get("headless", True):
-        executable, package = CHROMIUM, "chromium-headless-shell"
+        executable = CHROMIUM
+        install = "apt-get install chromium-headless-shell; `make test` does it"
     else:
-        executable, package = CHROMIUM_HEADED, "chromium"
+        executable, install = CHROMIUM_HEADED, "apt-get install chromium"
     if not executable.exists():
-        reason = f"{executable} is missing (apt-get install {package}; `make test` does it)"
+        reason = f"{executable} is missing ({install})"
         if running_in_ci():
             pytest.fail(f"CI=true: {reason}", pytrace=False)
         pytest.skip(reason)

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from tests.integration.accounts.helpers import (
     activate_totp,
+    post_current_code,
     sign_in,
     sign_in_and_confirm_access,
     totp_code,
@@ -49,9 +50,7 @@ def test_it_activates_totp_with_a_correct_code_and_shows_recovery_codes(client):
     page = client.get(reverse("mfa_activate_totp")).content.decode()
     secret = re.search(r'id="authenticator_secret" value="([A-Z2-7]+)"', page).group(1)
 
-    response = client.post(
-        reverse("mfa_activate_totp"), {"code": totp_code(secret, time.time())}, follow=True
-    )
+    response = post_current_code(client, reverse("mfa_activate_totp"), secret, follow=True)
 
     assert response.redirect_chain[-1][0] == reverse("mfa_view_recovery_codes")
     assert "Recovery Codes" in response.content.decode()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import subprocess
 import sys
 import time
@@ -87,6 +88,8 @@ def main() -> None:
                 if "postgres" in os.environ.get("DATABASE_URL", "")
                 else "sqlite",
                 "cpus": os.cpu_count(),
+                # Which CPython build ran it (the Makefile prefers Debian's optimised one).
+                "python": f"{platform.python_version()} ({os.path.realpath(sys.executable)})",
                 "probe_s_before": probe_before,
                 "probe_s_after": probe_s(),
                 "runs": runs,

@@ -78,8 +78,11 @@ def test_it_delivers_an_account_email_through_redis_and_a_real_worker(worker, se
     )
 
     files = wait_for_files(mail_dir, timeout=60)
+    assert files, f"the worker delivered nothing within 60 s; its log:\n{log.read_text()}"
+    # The file backend creates the file before it writes the message: read it only once the
+    # worker has logged the task's end (an empty read failed CI once).
+    assert wait_for_log(log, "] succeeded in ", count=1, timeout=30), log.read_text()
     output = log.read_text()
-    assert files, f"the worker delivered nothing within 60 s; its log:\n{output}"
     message = files[0].read_text()
     assert "Subject: Confirm your ceutrack email" in message
     assert "To: dana@example.com" in message

@@ -1,5 +1,8 @@
+import atexit
 import itertools
+import logging
 import os
+import sys
 
 import pytest
 from django.test import override_settings
@@ -147,3 +150,22 @@ def pytest_sessionstart(session):
         + (f"Redis at {redis_url}" if redis_url else "filesystem (no Redis)")
         + f"; CI={running_in_ci()}"
     )
+
+
+def pytest_configure(config):
+    if hasattr(config, "workerinput"):
+        atexit.register(_end_worker_without_interpreter_teardown)
+
+
+def _end_worker_without_interpreter_teardown() -> None:
+    """An xdist worker, once pytest has finished, reported to the controller and run every
+    cleanup (atexit handlers run last-registered first, so this one runs after the others):
+    end the process without the interpreter's teardown of a heap holding Django, Playwright
+    and fontTools, about a second per worker in which the run waits on it and the machine
+    idles (pytest's end measured with timestamps: the last worker's unconfigure to the
+    controller's sessionfinish, 1.15 s -> 0.18 s). The controller reads a worker's results
+    from its messages, never from its exit code."""
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    os._exit(0)

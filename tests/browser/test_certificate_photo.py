@@ -71,10 +71,14 @@ def test_the_waiting_page_fills_in_by_itself_once_the_worker_has_read_the_certif
     )
     pending.file.save("scan.pdf", ContentFile(as_pdf(PHOTO)))
     page = signed_in_page(user)
+    page.clock.install()  # the page's own reload timer, moved on below instead of waited for
 
     page.goto(f"/activities/add/from-certificate/{pending.pk}/")
     expect(page.get_by_role("heading", name="Reading your certificate…")).to_be_visible()
     assert read_pending(pending_id=pending.pk)  # the worker, while the page waits
+    page.clock.run_for(1_000)
+    expect(page.get_by_role("heading", name="Reading your certificate…")).to_be_visible()
+    page.clock.run_for(1_000)  # the page's data-reload-seconds="2" are up: it reloads itself
 
     expect(page.get_by_label("Title")).to_have_value("Risk Adjustment Deep Dive", timeout=15_000)
     expect(page.get_by_label("Provider")).to_have_value("AAPC")

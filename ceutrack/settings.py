@@ -253,6 +253,8 @@ CERTIFICATE_READ_MAX_PAGES = env.int("CERTIFICATE_READ_MAX_PAGES", default=3)
 CERTIFICATE_READ_MAX_CHARS = env.int("CERTIFICATE_READ_MAX_CHARS", default=20_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
+# Form widgets from Django's Jinja2 templates, 2-4 times faster (ceutrack/renderers.py).
+FORM_RENDERER = "ceutrack.renderers.FormRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -163,7 +163,7 @@ def _end_worker_without_interpreter_teardown() -> None:
     end the process without the interpreter's teardown of a heap holding Django, Playwright
     and fontTools, about a second per worker in which the run waits on it and the machine
     idles (pytest's end measured with timestamps: the last worker's unconfigure to the
-    controller's sessionfinish, 1.15 s -> 0.18 s). The controller reads a worker's results
+    controller's sessionfinish, 1.15 s -> 0.18-0.3 s). The controller reads a worker's results
     from its messages, never from its exit code."""
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):

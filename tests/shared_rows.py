@@ -8,12 +8,14 @@ its end. Tests must not keep the module's Python objects between tests: hand eac
 `copy.deepcopy` of them (as Django's `TestCase.setUpTestData` does), so that one test's changes
 in memory never reach the next."""
 
-import importlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import fields
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
+from django.db.models import CharField, Model
 from django.test import override_settings
 
 
@@ -45,22 +47,35 @@ def isolated_settings(private_root: Path) -> dict:
 
 
 def seed_catalog_if_flushed() -> None:
-    """The credential catalog (CredentialType and BodyRule rows) that migration
-    credentials/0003 seeds. A transactional test's closing flush empties every table, so the
-    next database user seeds the rows again with the migration's own function, and drops the
-    content-type ids cached before the flush."""
-    from django.apps import apps
+    """The credential catalog (CredentialType and BodyRule rows) that the migrations seed from
+    the engine's DEFAULT_CATALOG. A transactional test's closing flush empties every table, so
+    the next database user writes the rows again, one INSERT per table in catalog order (the
+    order load_catalog() reads them in; the migration's update_or_create per row costs some 340
+    queries), and drops the content-type ids cached before the flush.
+    tests/integration/credentials/test_catalog.py checks that the migrations give the same rows."""
     from django.contrib.contenttypes.models import ContentType
 
-    from ceutrack.credentials.models import CredentialType
+    from ceutrack.credentials.models import BodyRule, CredentialType
+    from ceutrack.rules import DEFAULT_CATALOG
 
     if CredentialType.objects.exists():  # the flush empties both tables together
         return
-    seeding = importlib.import_module("ceutrack.credentials.migrations.0003_seed_catalog")
-    seeding.seed_catalog(apps, None)
+    BodyRule.objects.bulk_create(_row(BodyRule, body) for body in DEFAULT_CATALOG.bodies)
+    CredentialType.objects.bulk_create(
+        _row(CredentialType, credential) for credential in DEFAULT_CATALOG.credentials
+    )
     # The flush also emptied django_content_type (recreated with new ids): forget the ids this
     # process cached, or the admin log and history rows point at vanished ones.
     ContentType.objects.clear_cache()
+
+
+def _row(model: type[Model], item: Any) -> Model:
+    """An engine catalog entry as its row: a text column holds "" where the engine has None."""
+    values = {field.name: getattr(item, field.name) for field in fields(item)}
+    for name, value in values.items():
+        if value is None and isinstance(model._meta.get_field(name), CharField):
+            values[name] = ""
+    return model(**values)
 
 
 @contextmanager

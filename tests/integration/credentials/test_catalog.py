@@ -13,10 +13,12 @@ from ceutrack import rules
 from ceutrack.credentials.catalog import load_catalog
 from ceutrack.credentials.models import Body, BodyRule, CredentialType
 from ceutrack.rules import AAPC, AHIMA, DEFAULT_CATALOG
+from tests.shared_rows import seed_catalog_if_flushed
 
 pytestmark = pytest.mark.django_db
 
 seed_migration = importlib.import_module("ceutrack.credentials.migrations.0003_seed_catalog")
+labels_migration = importlib.import_module("ceutrack.credentials.migrations.0004_topic_labels")
 
 
 def test_it_seeds_one_row_per_catalog_credential_with_the_engines_numbers():
@@ -66,6 +68,29 @@ def test_running_the_seed_again_adds_nothing_and_restores_the_engines_values():
     assert CredentialType.objects.count() == len(DEFAULT_CATALOG.credentials)
     assert BodyRule.objects.count() == len(DEFAULT_CATALOG.bodies)
     assert CredentialType.objects.get(code="CPC").base_units == 36
+
+
+def _catalog_rows() -> list[dict]:
+    return [
+        {**row, "id": None}
+        for model in (BodyRule, CredentialType)
+        for row in model.objects.order_by("id").values()
+    ]
+
+
+def test_the_suites_reseeding_after_a_flush_writes_the_rows_the_migrations_write():
+    CredentialType.objects.all().delete()
+    BodyRule.objects.all().delete()
+    seed_migration.seed_catalog(django_apps, None)
+    labels_migration.fill_topic_labels(django_apps, None)
+    migrated = _catalog_rows()
+    CredentialType.objects.all().delete()
+    BodyRule.objects.all().delete()
+
+    seed_catalog_if_flushed()
+
+    assert _catalog_rows() == migrated
+    assert load_catalog() == DEFAULT_CATALOG
 
 
 def test_the_loaded_catalog_equals_the_engines_default_catalog():

@@ -3,7 +3,8 @@
 fpdf2's core fonts are Latin-1 only; `UnicodePDF` embeds DejaVu Sans (regular and bold) and,
 when a text needs it, Droid Sans Fallback for Chinese, Japanese and Korean. A character no
 embedded font has (a newer emoji) is printed as its Unicode name in brackets instead of a
-blank box. The fonts and their licences are vendored under static/fonts/.
+blank box. The fonts and their licences are vendored beside this module, under fonts/: they are
+read on the server only, so they are no static files (never collected, compressed or served).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 
@@ -22,7 +22,7 @@ FALLBACK = "DroidSansFallback"
 
 
 def font_dir() -> Path:
-    return Path(settings.BASE_DIR) / "static" / "fonts"
+    return Path(__file__).resolve().parent / "fonts"
 
 
 @functools.cache

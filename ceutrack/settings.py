@@ -106,6 +106,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # {% load icons %}: inline SVG icons (ceutrack/icons).
+            "libraries": {"icons": "ceutrack.icons"},
         },
     },
 ]

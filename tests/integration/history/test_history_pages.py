@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.urls import reverse
 
+from ceutrack.icons import icon
 from ceutrack.organizations import services
 from ceutrack.organizations.models import Role
 from tests.factories import (
@@ -68,7 +69,7 @@ def test_the_timeline_lists_every_kind_of_record_newest_first(client, coder, tim
         ("Credential created", "CPC"),
     ]
     page = response.content.decode()
-    assert 'E/M update <i class="bi bi-arrow-right"' in page.replace("\n", "")
+    assert f"E/M update {icon('arrow-right')}" in page.replace("\n", "")
     # The activity still exists: its entries link to its own history.
     assert reverse("activities:changes", args=[activity.pk]) in page
 

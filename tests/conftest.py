@@ -1,4 +1,5 @@
 import atexit
+import gc
 import itertools
 import logging
 import os
@@ -169,3 +170,14 @@ def _end_worker_without_interpreter_teardown() -> None:
     for stream in (sys.stdout, sys.stderr):
         stream.flush()
     os._exit(0)
+
+
+def pytest_collection_finish(session):
+    """Once the tests are collected, the objects alive now (Django, the project, the test
+    modules: some 300,000) stay for the whole run: gc.freeze() moves them out of the cyclic
+    garbage collector's sight, and a larger first-generation threshold makes it run less
+    often. Collection passes went from 3.1 to 1.7 CPU-s per worker over a run (gc.callbacks
+    timings); memory is still reclaimed, by reference counting and by the collector's passes
+    over what the tests make."""
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)

@@ -1,24 +1,15 @@
 """Invitation and nudge emails: subject/text/HTML templates per message, sent by Celery
 once the transaction commits."""
 
-import re
 from typing import Any
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from ceutrack.accounts.tasks import send_account_email
 from ceutrack.credentials import presentation as words
+from ceutrack.mail import render_email
 from ceutrack.organizations.models import Invitation, Membership
-
-
-def render_email(name: str, context: dict[str, Any]) -> tuple[str, str, str]:
-    """(subject, text, html) from templates/emails/<name>_subject.txt, <name>.txt, .html."""
-    subject = re.sub(r"\s+", " ", render_to_string(f"emails/{name}_subject.txt", context)).strip()
-    text = re.sub(r"\n{3,}", "\n\n", render_to_string(f"emails/{name}.txt", context)).strip()
-    html = render_to_string(f"emails/{name}.html", context)
-    return subject, text + "\n", html
 
 
 def _send(name: str, context: dict[str, Any], *, to: str) -> None:

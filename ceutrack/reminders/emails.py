@@ -10,27 +10,11 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 
+from ceutrack.mail import render_email
+
 UNSUBSCRIBE_SALT = "ceutrack.reminders.unsubscribe"
-
-
-def render_email(name: str, context: dict[str, Any]) -> tuple[str, str, str]:
-    """(subject, text, html) from templates/emails/<name>_subject.txt, <name>.txt, .html.
-
-    The subject is flattened to one line: a newline in a header would be rejected.
-    """
-    subject: str = render_to_string(f"emails/{name}_subject.txt", context)
-    subject = re.sub(r"\s+", " ", subject).strip()
-    text = render_to_string(f"emails/{name}.txt", context)
-    html = render_to_string(f"emails/{name}.html", context)
-    return subject, _tidy(text), html
-
-
-def _tidy(text: str) -> str:
-    # Template tags leave runs of blank lines; plain-text readers deserve one at most.
-    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
 def absolute_url(path: str) -> str:

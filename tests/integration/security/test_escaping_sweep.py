@@ -19,8 +19,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from ceutrack.activities.evaluation import evaluate_person
+from ceutrack.mail import render_email
 from ceutrack.organizations.models import Invitation, Role
-from ceutrack.reminders.emails import render_email
 from ceutrack.reminders.sender import reminder_context
 from tests.certificate_samples import certificate_pdf
 from tests.factories import (

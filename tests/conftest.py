@@ -104,10 +104,10 @@ DATABASE_FIXTURES = ("db", "transactional_db", "live_server")
 @pytest.fixture(autouse=True)
 def _credential_catalog(request):
     """Every test that uses the database finds the credential catalog (CredentialType and
-    BodyRule rows) that migration credentials/0003 seeds. A transactional test's closing flush
-    empties every table, so the first database test after one seeds the rows again, with the
-    migration's own function (from the engine's DEFAULT_CATALOG), and drops the content-type
-    ids cached before the flush."""
+    BodyRule rows) that the migrations seed. A transactional test's closing flush empties every
+    table, so a database test after one writes the rows again from the engine's DEFAULT_CATALOG
+    (tests/shared_rows.py: two INSERTs, inside the test's own transaction, so each later test
+    of that worker repeats them), and drops the content-type ids cached before the flush."""
     uses = [name for name in DATABASE_FIXTURES if name in request.fixturenames]
     marker = request.node.get_closest_marker("django_db")
     if not uses and (

@@ -135,7 +135,7 @@ def measure_send_rate(n: int, *, chunk_size: int = 100, senders: int = 1) -> dic
         )
         try:
             assert server.stdout is not None and server.stdout.readline().strip() == "ready"
-            settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+            settings.EMAIL_BACKEND = "ceutrack.smtp.EmailBackend"
             settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
             settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
             settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False

@@ -262,7 +262,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Email: console by default; EMAIL_URL (smtp://user:pass@host:port) for real mail.
 EMAIL_URL = env.str("EMAIL_URL", default="consolemail://")
-vars().update(env.email_url_config(EMAIL_URL))
+_email = env.email_url_config(EMAIL_URL)
+if _email["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
+    # The same backend, with envelope addresses parsed once, not per message (ceutrack/smtp.py).
+    _email["EMAIL_BACKEND"] = "ceutrack.smtp.EmailBackend"
+vars().update(_email)
 # Every SMTP socket operation is bounded, so a stalled mail server can't hold a reminder's
 # claim past REMINDER_CLAIM_TIMEOUT (checked below).
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)

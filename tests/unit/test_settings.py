@@ -103,7 +103,7 @@ def test_it_sends_real_mail_when_email_url_is_set(tmp_path):
     url = "smtp://user:pw@mail.internal:2525"
     values = read_settings({"DEBUG": "1", "EMAIL_URL": url}, tmp_path)
 
-    assert values.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend"
+    assert values.EMAIL_BACKEND == "ceutrack.smtp.EmailBackend"
     assert values.EMAIL_HOST == "mail.internal"
 
 

@@ -13,9 +13,12 @@ from aiosmtpd.controller import Controller
 class Received:
     recipients: list[str] = field(default_factory=list)
     sessions: set[int] = field(default_factory=set)
+    # Each message as received: (MAIL FROM, RCPT TOs, the data).
+    envelopes: list[tuple[str, list[str], bytes]] = field(default_factory=list)
 
     async def handle_DATA(self, server, session, envelope):
         self.recipients.extend(envelope.rcpt_tos)
+        self.envelopes.append((envelope.mail_from, envelope.rcpt_tos, envelope.original_content))
         self.sessions.add(id(session))
         return "250 Message accepted for delivery"
 
@@ -38,7 +41,7 @@ def smtp_server():
 
 
 def use_smtp(settings, controller) -> None:
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "ceutrack.smtp.EmailBackend"
     settings.EMAIL_HOST = controller.hostname
     settings.EMAIL_PORT = controller.port
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""

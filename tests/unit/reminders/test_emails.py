@@ -7,8 +7,10 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
+from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -16,9 +18,12 @@ from ceutrack import rules
 from ceutrack.mail import render_email
 from ceutrack.reminders.emails import (
     ONE_LINE_HEADERS,
+    UNSUBSCRIBE_SALT,
+    absolute_url,
     build_message,
     read_unsubscribe_token,
     unsubscribe_token,
+    unsubscribe_url,
 )
 from ceutrack.reminders.models import COACHING_KINDS
 from ceutrack.reminders.sender import reminder_context
@@ -77,6 +82,28 @@ def test_an_unsubscribe_token_round_trips():
     token = unsubscribe_token(user_id=42, kind="due_30")
 
     assert read_unsubscribe_token(token) == (42, "due_30")
+
+
+@pytest.mark.parametrize("user_id", [1, 42, 123_456_789])
+@pytest.mark.parametrize("kind", ["due_30", "behind", "digest"])
+def test_an_unsubscribe_url_is_the_reversed_url_of_its_token(user_id, kind):
+    token = unsubscribe_token(user_id=user_id, kind=kind)
+
+    assert unsubscribe_url(user_id=user_id, kind=kind) == absolute_url(
+        reverse("reminders:unsubscribe", args=[token])
+    )
+
+
+@time_machine.travel("2026-12-03 07:00", tick=False)  # a token holds the time it was signed
+def test_an_unsubscribe_token_is_what_a_compressed_one_was():
+    """Links in emails already sent keep working: tokens were signed with compress=True, which
+    never compressed so small a payload."""
+    for user_id in (1, 42, 123_456_789):
+        for kind in ("due_30", "self_review", "digest"):
+            payload = {"u": user_id, "k": kind}
+            compressed = signing.dumps(payload, salt=UNSUBSCRIBE_SALT, compress=True)
+
+            assert unsubscribe_token(user_id=user_id, kind=kind) == compressed
 
 
 def test_an_altered_unsubscribe_token_is_refused():

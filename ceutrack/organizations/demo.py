@@ -180,9 +180,12 @@ def _staff_user(name: str) -> User:
 
 
 @transaction.atomic
-def seed_organization(manager: User, *coders: User, today: date | None = None) -> Organization:
-    """The demo organization owned by `manager`, with the demo staff and `coders` (existing
-    demo coders, kept as they are) as consented staff. Idempotent."""
+def seed_organization(
+    manager: User, *coders: User, today: date | None = None, size: int = len(STAFF_NAMES)
+) -> Organization:
+    """The demo organization owned by `manager`, with the first `size` demo staff (all 28 by
+    default; the first 8 are one in each state) and `coders` (existing demo coders, kept as
+    they are) as consented staff. Idempotent."""
     organization, _ = Organization.objects.get_or_create(
         slug=DEMO_SLUG, defaults={"name": DEMO_NAME, "created_by": manager}
     )
@@ -196,11 +199,11 @@ def seed_organization(manager: User, *coders: User, today: date | None = None) -
         Team.objects.get_or_create(organization=organization, name=name)[0]
         for name in ("Inpatient coding", "Outpatient coding", "Audit & compliance")
     ]
-    demo_staff = [_staff_user(name) for name in STAFF_NAMES]
+    demo_staff = [_staff_user(name) for name in STAFF_NAMES[:size]]
     apply_recipes(
         [
             (user, recipe, today or user.local_today())
-            for user, recipe in zip(demo_staff, RECIPE_MIX, strict=True)
+            for user, recipe in zip(demo_staff, RECIPE_MIX[:size], strict=True)
         ]
     )
     staff = [*coders, *demo_staff]

@@ -26,3 +26,14 @@ def test_the_demo_organization_has_staff_in_every_status_on_any_day(today):
         assert Counter(statuses.values()) == expected
         assert set(expected) == {"complete", "on_track", "at_risk", "behind", "lapsed", "none"}
         assert Membership.objects.consented().filter(organization=organization).count() == 29
+
+
+@time_machine.travel("2026-12-03 16:00Z", tick=False)
+def test_a_smaller_demo_organization_still_has_someone_in_every_status():
+    manager = UserFactory(email="manager@example.com")
+
+    seed_organization(manager, size=8)
+
+    statuses = set(ComplianceSummary.objects.exclude(user=manager).values_list("status", flat=True))
+    assert statuses == {"complete", "on_track", "at_risk", "behind", "lapsed", "none"}
+    assert ComplianceSummary.objects.exclude(user=manager).count() == 8

@@ -98,25 +98,42 @@ def _certificates_read_in_process(request, monkeypatch):
     monkeypatch.setattr(certificates, "run_extraction", in_process)
 
 
-DATABASE_FIXTURES = ("db", "transactional_db", "live_server")
+_DATABASE_BLOCKER = pytest.StashKey[object]()
 
 
-@pytest.fixture(autouse=True)
-def _credential_catalog(request):
-    """Every test that uses the database finds the credential catalog (CredentialType and
-    BodyRule rows) that the migrations seed. A transactional test's closing flush empties every
-    table, so a database test after one writes the rows again from the engine's DEFAULT_CATALOG
-    (tests/shared_rows.py: two INSERTs, inside the test's own transaction, so each later test
-    of that worker repeats them), and drops the content-type ids cached before the flush."""
-    uses = [name for name in DATABASE_FIXTURES if name in request.fixturenames]
-    marker = request.node.get_closest_marker("django_db")
-    if not uses and (
-        marker is None or "default" not in marker.kwargs.get("databases", ["default"])
-    ):
-        return
-    for name in uses:  # before this fixture's queries, whatever the fixture order
-        request.getfixturevalue(name)
-    seed_catalog_if_flushed()
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, request, django_db_blocker):
+    """pytest-django's test databases (its documented fixture, extended): while they exist,
+    the teardown hook below may write to them."""
+    request.config.stash[_DATABASE_BLOCKER] = django_db_blocker
+    yield
+    del request.config.stash[_DATABASE_BLOCKER]
+
+
+def _flushes(item) -> bool:
+    """Whether the test is a transactional one, whose teardown empties every table (the rule
+    pytest-django's _django_db_helper applies)."""
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    return "transactional_db" in item.fixturenames or "live_server" in item.fixturenames
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test has emptied the database, the credential catalog (the
+    CredentialType and BodyRule rows the migrations seed) is written again at once and
+    committed (tests/shared_rows.py), so every later test finds it as migrate left it. Each
+    test that used the database used to check for it first (a query per test) and, once a
+    transactional test had run on its worker, write it again inside its own rolled-back
+    transaction: about 150 times a run on one worker."""
+    try:
+        return (yield)
+    finally:
+        blocker = item.config.stash.get(_DATABASE_BLOCKER, None)
+        if blocker is not None and _flushes(item):
+            with blocker.unblock():
+                seed_catalog_if_flushed()
 
 
 def pytest_runtest_setup(item):

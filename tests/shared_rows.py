@@ -49,7 +49,7 @@ def isolated_settings(private_root: Path) -> dict:
 def seed_catalog_if_flushed() -> None:
     """The credential catalog (CredentialType and BodyRule rows) that the migrations seed from
     the engine's DEFAULT_CATALOG. A transactional test's closing flush empties every table, so
-    the next database user writes the rows again, one INSERT per table in catalog order (the
+    tests/conftest.py writes the rows again after it, one INSERT per table in catalog order (the
     order load_catalog() reads them in; the migration's update_or_create per row costs some 340
     queries), and drops the content-type ids cached before the flush.
     tests/integration/credentials/test_catalog.py checks that the migrations give the same rows."""
@@ -90,6 +90,5 @@ def rows_for_the_module(django_db_blocker, private_root: Path) -> Iterator[None]
         override_settings(**isolated_settings(private_root)),
         transaction.atomic(),
     ):
-        seed_catalog_if_flushed()
         yield
         transaction.set_rollback(True)

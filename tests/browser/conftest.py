@@ -198,7 +198,7 @@ def new_context(
 @pytest.fixture(autouse=True)
 def _browser_database(transactional_db, live_server):
     """The live server thread needs committed data (the catalog is seeded again after each
-    test by tests/conftest.py's _credential_catalog)."""
+    test by tests/conftest.py's pytest_runtest_teardown)."""
 
 
 # What migrate made and no test changes: kept by the reset below, as the flush recreates them.

@@ -50,7 +50,8 @@ def cpu_ticks() -> tuple[int, int]:
 
 def time_pytest(arguments: list[str]) -> dict[str, float | int]:
     command = [sys.executable, "-m", "pytest"]  # pyproject's addopts: -q, no cache
-    command += ["-n", "auto", "--maxprocesses", "4", "--dist", "loadfile", *arguments]
+    command += ["-n", "auto", "--maxprocesses", "4", "--dist", "loadfile", "--no-loadscope-reorder"]
+    command += arguments
     ticks_per_s = os.sysconf("SC_CLK_TCK")
     busy_before, idle_before = cpu_ticks()
     started = time.perf_counter()

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 unset DATABASE_URL REDIS_URL CEUTRACK_SERVICES
 # Two workers (or up to 4 on bigger machines); a test file stays on one worker so its
 # module fixtures run once. PYTEST_ARGS="-n 0 ..." runs in a single process.
-XDIST="-n auto --maxprocesses 4 --dist loadfile"
+XDIST="-n auto --maxprocesses 4 --dist loadfile --no-loadscope-reorder"
 set +e
 .venv/bin/python -m pytest -rfEs $XDIST "${@:-tests}"
 status=$?

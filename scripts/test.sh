@@ -170,7 +170,7 @@ check "docker-compose.yml against the compose spec" \
 say "pytest (unit, integration, browser)"
 # Two workers (or up to 4 on bigger machines); a test file stays on one worker so its
 # module fixtures run once. PYTEST_ARGS="-n 0 ..." runs in a single process.
-XDIST="-n auto --maxprocesses 4 --dist loadfile"
+XDIST="-n auto --maxprocesses 4 --dist loadfile --no-loadscope-reorder"
 set +e
 $PY -m pytest -rfEs $XDIST "${@:-tests}"
 status=$?

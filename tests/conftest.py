@@ -4,6 +4,7 @@ import itertools
 import logging
 import os
 import sys
+from collections import Counter
 
 import pytest
 from django.test import override_settings
@@ -63,21 +64,46 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if _is_browser_test(item):
             item.add_marker(pytest.mark.browser)
-    # Browser tests last, so Playwright's event loop starts late; among them the longest files
-    # first, so that each xdist worker (--dist loadfile) takes one and the short ones fill in
-    # after, instead of one worker ending the run alone with a long file.
-    items.sort(key=lambda item: (_is_browser_test(item), _browser_file_rank(item)))
+    # The order xdist hands files to its workers in (`make test` runs it with --dist loadfile
+    # --no-loadscope-reorder, so it keeps this one): the other files first, most tests first
+    # (xdist's own order), then the browser files, longest first, so that Playwright's event
+    # loop starts late and the run ends on short files: with xdist's order (fewest tests last)
+    # it ended on one worker running a browser journey of 2-6 s while the other sat idle.
+    tests_in = Counter(_file(item) for item in items)
+    items.sort(
+        key=lambda item: (
+            _is_browser_test(item),
+            _browser_file_rank(item),
+            -tests_in[_file(item)],
+        )
+    )
 
 
-# The browser files that take longest (`--durations=0`), longest first; the others follow.
-LONG_BROWSER_FILES = ("test_every_page.py", "test_coder_journey.py", "test_accessibility.py")
+def _file(item) -> str:
+    return item.nodeid.split("::", 1)[0]
+
+
+# The browser files, longest first (`--durations=0`); a file not listed comes after them.
+BROWSER_FILES_LONGEST_FIRST = (
+    "test_every_page.py",
+    "test_coder_journey.py",
+    "test_manager_journey.py",
+    "test_accessibility.py",
+    "test_certificate_photo.py",
+    "test_api_docs.py",
+    "test_records.py",
+    "test_signup_flow.py",
+    "test_role_home.py",
+    "test_form_accessibility.py",
+    "test_reminder_journey.py",
+)
 
 
 def _browser_file_rank(item) -> int:
-    name = item.nodeid.split("::", 1)[0].rsplit("/", 1)[-1]
-    if not _is_browser_test(item) or name not in LONG_BROWSER_FILES:
-        return len(LONG_BROWSER_FILES)
-    return LONG_BROWSER_FILES.index(name)
+    name = _file(item).rsplit("/", 1)[-1]
+    if not _is_browser_test(item) or name not in BROWSER_FILES_LONGEST_FIRST:
+        return len(BROWSER_FILES_LONGEST_FIRST)
+    return BROWSER_FILES_LONGEST_FIRST.index(name)
 
 
 @pytest.fixture(autouse=True)

@@ -6,12 +6,13 @@ Runs pytest as `make test` does (two xdist workers or up to four, a file per wor
 given arguments (default: tests), N times, in whatever environment it is started from: give
 it `make test`'s services (DATABASE_URL, REDIS_URL, CEUTRACK_SERVICES=1) to time that suite,
 or nothing to time the SQLite one. For each run: the wall time, the CPU seconds the whole
-machine spent meanwhile (every process: pytest, its workers, PostgreSQL, Chromium), and the
-share it sat idle. The suite is CPU-bound on two cores (idle ~3 %), so its CPU seconds are
-what a change saves; the wall time follows them. `probe_s` (best of five runs of a fixed
-Python loop) tells how fast the machine is that day: the same commit's wall time has ranged
-from 94 to 160 s between machines of this kind. The last line is one JSON object; target:
-pytest's wall time <= 60 s on 2 cores (issue 16).
+machine spent meanwhile (every process: pytest, its workers, PostgreSQL, Chromium), the
+share it sat idle and the CPU time its host took away (steal, from /proc/stat). The suite
+is CPU-bound on two cores (idle ~3 %), so its CPU seconds are what a change saves; the wall
+time follows them. `probe_s` (best of five runs of a fixed Python loop) tells how fast the
+machine is that day: the same commit's wall time has ranged from 94 to 160 s between machines
+of this kind, and from 59 to 83 s within one session on one of them. The last line is one
+JSON object; target: pytest's wall time <= 60 s on 2 cores (issue 16).
 """
 
 from __future__ import annotations
@@ -41,11 +42,13 @@ def probe_s() -> float:
     return round(best, 3)
 
 
-def cpu_ticks() -> tuple[int, int]:
-    """(busy, idle) clock ticks of the whole machine since boot, from /proc/stat."""
+def cpu_ticks() -> tuple[int, int, int]:
+    """(busy, idle, stolen) clock ticks of the whole machine since boot, from /proc/stat.
+    Stolen ticks are those the hypervisor gave another guest while this one wanted to run:
+    no work of ours was done in them, so they are not counted as busy."""
     fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     user, nice, system, idle, iowait, irq, softirq, steal = fields[:8]
-    return user + nice + system + irq + softirq + steal, idle + iowait
+    return user + nice + system + irq + softirq, idle + iowait, steal
 
 
 def time_pytest(arguments: list[str]) -> dict[str, float | int]:
@@ -53,12 +56,11 @@ def time_pytest(arguments: list[str]) -> dict[str, float | int]:
     command += ["-n", "auto", "--maxprocesses", "4", "--dist", "loadfile", "--no-loadscope-reorder"]
     command += arguments
     ticks_per_s = os.sysconf("SC_CLK_TCK")
-    busy_before, idle_before = cpu_ticks()
+    before = cpu_ticks()
     started = time.perf_counter()
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - started
-    busy_after, idle_after = cpu_ticks()
-    busy, idle = busy_after - busy_before, idle_after - idle_before
+    busy, idle, stolen = (after - then for after, then in zip(cpu_ticks(), before, strict=True))
     summary = (result.stdout.strip().splitlines() or ["(no output)"])[-1]
     print(f"  {summary}", file=sys.stderr)
     if result.returncode != 0:
@@ -67,7 +69,10 @@ def time_pytest(arguments: list[str]) -> dict[str, float | int]:
         "exit": result.returncode,
         "wall_s": round(wall, 1),
         "busy_cpu_s": round(busy / ticks_per_s, 1),
-        "idle_share": round(idle / max(busy + idle, 1), 3),
+        "idle_share": round(idle / max(busy + idle + stolen, 1), 3),
+        # CPU time the machine's host took away meanwhile: a slower run with the same busy
+        # seconds and more stolen ones was slowed by its neighbours, not by the change.
+        "stolen_cpu_s": round(stolen / ticks_per_s, 1),
     }
 
 

@@ -97,6 +97,11 @@ class ReminderQuerySet(models.QuerySet["Reminder"]):
             .values_list("pk", flat=True)
         )
 
+    def claimable(self, *, after: int, now: datetime) -> ReminderQuerySet:
+        """Due rows with ids above `after`, in id order: what a sender claims next (read
+        through reminder_claim_idx)."""
+        return self.due(now=now).filter(pk__gt=after).order_by("pk")
+
     def claim_next(
         self, *, after: int, size: int, now: datetime
     ) -> tuple[uuid.UUID, list[int], int]:
@@ -108,9 +113,7 @@ class ReminderQuerySet(models.QuerySet["Reminder"]):
         every backend exactly-once either way."""
         with transaction.atomic():
             candidates = list(
-                self.due(now=now)
-                .filter(pk__gt=after)
-                .order_by("pk")
+                self.claimable(after=after, now=now)
                 .select_for_update(skip_locked=True)
                 .values_list("pk", flat=True)[:size]
             )
@@ -189,6 +192,11 @@ class Reminder(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="reminder_due_idx"),
+            # A sender's claim (claim_next: pending rows above an id, in id order) reads the
+            # outbox in id order from where it left off, instead of finding every pending row
+            # and sorting them on each claim, which SQLite did: with 100,000 pending rows,
+            # sending ran a quarter slower (benchmarks/nightly.py).
+            models.Index(fields=["status", "id"], name="reminder_claim_idx"),
             models.Index(fields=["kind", "planned_on"], name="reminder_kind_planned_idx"),
         ]
 

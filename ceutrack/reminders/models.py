@@ -194,8 +194,9 @@ class Reminder(models.Model):
             models.Index(fields=["status", "next_attempt_at"], name="reminder_due_idx"),
             # A sender's claim (claim_next: pending rows above an id, in id order) reads the
             # outbox in id order from where it left off, instead of finding every pending row
-            # and sorting them on each claim, which SQLite did: with 100,000 pending rows,
-            # sending ran a quarter slower (benchmarks/nightly.py).
+            # through reminder_due_idx and sorting them on each claim, as SQLite and PostgreSQL
+            # both did: with 100,000 pending rows, sending ran a quarter slower
+            # (benchmarks/nightly.py; tests/integration/reminders/test_claim_query.py).
             models.Index(fields=["status", "id"], name="reminder_claim_idx"),
             models.Index(fields=["kind", "planned_on"], name="reminder_kind_planned_idx"),
         ]

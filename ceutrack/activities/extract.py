@@ -118,7 +118,7 @@ def run_extraction(
     if process.returncode != 0:
         reason = (
             "ran out of CPU time"
-            if process.returncode == -signal.SIGXCPU
+            if process.returncode in (-signal.SIGXCPU, -signal.SIGPROF)
             else f"stopped with code {process.returncode}"
         )
         detail = err.decode(errors="replace").strip().splitlines()[-1:] or [""]
@@ -152,8 +152,16 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
 
 
 def apply_limits(*, seconds: float, memory_bytes: int) -> None:
+    """This process may use `seconds` of CPU time in all (its start included) and
+    `memory_bytes` of address space.
+    - RLIMIT_CPU counts whole seconds only (rounded up); tesseract inherits it.
+    - A CPU-time timer (ITIMER_PROF, not inherited by the processes it starts) holds this
+      process to the fraction: a limit of 0.5 s stops it after 0.5 s, not 1. Its SIGPROF,
+      unhandled, ends the process like RLIMIT_CPU's SIGXCPU does."""
     cpu = max(1, int(seconds + 0.999))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    signal.setitimer(signal.ITIMER_PROF, max(seconds - used.ru_utime - used.ru_stime, 0.001))
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 

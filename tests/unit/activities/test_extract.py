@@ -1,6 +1,7 @@
 """The reading of a certificate file (ceutrack/activities/extract.py): whatever the bytes do,
 the result is text or an unreadable result with a reason, never an exception."""
 
+import resource
 import shutil
 import struct
 import subprocess
@@ -9,7 +10,7 @@ import zlib
 import pytest
 
 from ceutrack.activities.extract import extract_safely, run_extraction
-from tests.certificate_samples import certificate_pdf, textless_pdf
+from tests.certificate_samples import certificate_pdf, crafted_pdf, textless_pdf
 
 LIMITS = {"seconds": 10, "max_pages": 3, "max_chars": 20_000}
 
@@ -64,6 +65,21 @@ def test_a_child_process_over_its_memory_limit_is_stopped_and_reported():
     )
     assert not extraction.readable
     assert extraction.problem
+
+
+def test_a_child_process_is_stopped_at_a_fraction_of_a_cpu_second():
+    """RLIMIT_CPU counts whole seconds: a limit of 0.3 s would let the child run a full
+    second without the CPU-time timer."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+
+    extraction = run_extraction(
+        crafted_pdf(), "application/pdf", **{**LIMITS, "seconds": 0.3}, memory_bytes=2**30
+    )
+
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    assert extraction.problem.startswith(("ran out of CPU time", "took longer than 1.6 s"))
+    assert used < 0.8
 
 
 def test_the_child_reads_compiled_bytecode_from_where_this_process_keeps_it(monkeypatch):

@@ -8,10 +8,21 @@ from collections import Counter
 
 import pytest
 from django.test import override_settings
+from hypothesis import settings as hypothesis_settings
 
 from tests.shared_rows import isolated_settings, seed_catalog_if_flushed
 
 _test_numbers = itertools.count()
+
+# Property tests try 25 examples each (HYPOTHESIS_EXAMPLES=1000 for a thorough run), with no
+# example database written under the checkout and no per-example deadline on a busy machine.
+hypothesis_settings.register_profile(
+    "suite",
+    max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "25")),
+    database=None,
+    deadline=None,
+)
+hypothesis_settings.load_profile("suite")
 
 
 @pytest.fixture(autouse=True)

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from itertools import pairwise
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from ceutrack.rules import Activity, Evaluation, HeldCredential, PersonInput, evaluate
 from ceutrack.rules.catalog import AAPC_RULES, AHIMA_RULES
 from ceutrack.rules.cycles import build_cycles
 from ceutrack.rules.status import STATUS_RANK
-
-EXAMPLES = int(os.environ.get("RULES_HYPOTHESIS_EXAMPLES", "25"))
-QUICK = settings(max_examples=EXAMPLES, deadline=None, database=None)
 
 NO_TOPIC_CODES = ("CPC", "COC", "CRC", "CPC-A", "CCS", "CCA", "RHIT", "RHIA", "CHDA")
 TOPIC_CODES = ("CCC", "CPMA", "CEMC")
@@ -75,7 +71,6 @@ def _cycles(evaluation: Evaluation):
     return {b.body: b.cycles for b in evaluation.bodies}
 
 
-@QUICK
 @given(
     rules=st.sampled_from((AAPC_RULES, AHIMA_RULES)),
     certified=st.dates(date(2000, 1, 1), date(2030, 12, 31)),
@@ -95,7 +90,6 @@ def test_it_puts_every_date_from_certification_on_in_exactly_one_cycle(
     assert all(b.start == a.end + timedelta(days=1) for a, b in pairwise(cycles))
 
 
-@QUICK
 @given(data=st.data(), case=cases(skip_renewal_months=True))
 def test_it_never_lowers_earned_nor_raises_remaining_when_an_activity_is_added(data, case):
     person, today = case
@@ -109,7 +103,6 @@ def test_it_never_lowers_earned_nor_raises_remaining_when_an_activity_is_added(d
             assert new.remaining <= old.remaining
 
 
-@QUICK
 @given(data=st.data(), case=cases())
 def test_it_never_raises_remaining_when_an_activity_is_added_across_renewal_months(data, case):
     # In a renewal month an added unit may push a later unit into the next cycle, so a single
@@ -125,7 +118,6 @@ def test_it_never_raises_remaining_when_an_activity_is_added_across_renewal_mont
             assert new.remaining <= old.remaining
 
 
-@QUICK
 @given(case=cases(codes=NO_TOPIC_CODES + TOPIC_CODES, max_activities=0))
 def test_it_owes_exactly_the_requirement_without_activities(case):
     person, today = case
@@ -136,7 +128,6 @@ def test_it_owes_exactly_the_requirement_without_activities(case):
             assert cycle.remaining == cycle.required
 
 
-@QUICK
 @given(data=st.data(), case=cases())
 def test_it_never_gives_a_worse_status_for_more_units_on_the_same_day(data, case):
     person, today = case

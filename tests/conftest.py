@@ -7,10 +7,10 @@ import sys
 from collections import Counter
 
 import pytest
-from django.test import override_settings
+from django.test import TransactionTestCase, override_settings
 from hypothesis import settings as hypothesis_settings
 
-from tests.shared_rows import isolated_settings, seed_catalog_if_flushed
+from tests.shared_rows import empty_the_database, isolated_settings, seed_catalog_if_flushed
 
 _test_numbers = itertools.count()
 
@@ -154,6 +154,21 @@ def _flushes(item) -> bool:
     if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
         return True
     return "transactional_db" in item.fixturenames or "live_server" in item.fixturenames
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _database_emptied_after_each_test():
+    """The closing flush of pytest-django's TransactionTestCase (every transactional test:
+    the browser tests, the backup, the concurrent planners and senders, the real worker)
+    becomes empty_the_database() (tests/shared_rows.py)."""
+
+    def empty_every_database(test_case):
+        for alias in test_case._databases_names(include_mirrors=False):
+            empty_the_database(alias)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(TransactionTestCase, "_fixture_teardown", empty_every_database)
+        yield
 
 
 @pytest.hookimpl(wrapper=True)

@@ -46,6 +46,32 @@ def isolated_settings(private_root: Path) -> dict:
     }
 
 
+# What migrate made and no test changes: kept by the reset below, as the flush recreates them.
+KEPT_TABLES = {"django_migrations", "django_content_type", "auth_permission"}
+
+
+def empty_the_database(alias: str) -> None:
+    """Leave the database as a transactional test's closing flush does, every table empty but
+    the content types and permissions that migrate made, at the cost of one DELETE per table
+    that holds rows. The flush TRUNCATEs all ~40 tables and then creates the content types and
+    permissions again: about 0.25-0.4 s after each transactional test. Foreign keys are
+    deferred to the commit on PostgreSQL and SQLite alike, so the order of the DELETEs does
+    not matter."""
+    from django.db import connections
+
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+    holding_rows = " UNION ALL ".join(
+        f"SELECT '{table}' WHERE EXISTS (SELECT 1 FROM {quote(table)})" for table in tables
+    )
+    with transaction.atomic(using=alias), connection.cursor() as cursor:
+        cursor.execute(holding_rows)
+        for (table,) in cursor.fetchall():
+            if table not in KEPT_TABLES:
+                cursor.execute(f"DELETE FROM {quote(table)}")  # nosec B608: Django's table names
+
+
 def seed_catalog_if_flushed() -> None:
     """The credential catalog (CredentialType and BodyRule rows) that the migrations seed from
     the engine's DEFAULT_CATALOG. A transactional test's closing flush empties every table, so

@@ -23,8 +23,7 @@ from pathlib import Path
 import pytest
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.db import connections, transaction
-from django.test import Client, TransactionTestCase, override_settings
+from django.test import Client, override_settings
 from playwright.sync_api import BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 from pytest_django.live_server_helper import LiveServer
@@ -199,43 +198,6 @@ def new_context(
 def _browser_database(transactional_db, live_server):
     """The live server thread needs committed data (the catalog is seeded again after each
     test by tests/conftest.py's pytest_runtest_teardown)."""
-
-
-# What migrate made and no test changes: kept by the reset below, as the flush recreates them.
-KEPT_TABLES = {"django_migrations", "django_content_type", "auth_permission"}
-
-
-def empty_the_database(alias: str) -> None:
-    """Leave the database as a transactional test's closing flush does, every table empty but
-    the content types and permissions that migrate made, at the cost of one DELETE per table
-    that holds rows. The flush TRUNCATEs all ~40 tables and then creates the content types and
-    permissions again: about 0.4 s after each browser test. Foreign keys are deferred to the
-    commit on PostgreSQL and SQLite alike, so the order of the DELETEs does not matter."""
-    connection = connections[alias]
-    quote = connection.ops.quote_name
-    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
-    holding_rows = " UNION ALL ".join(
-        f"SELECT '{table}' WHERE EXISTS (SELECT 1 FROM {quote(table)})" for table in tables
-    )
-    with transaction.atomic(using=alias), connection.cursor() as cursor:
-        cursor.execute(holding_rows)
-        for (table,) in cursor.fetchall():
-            if table not in KEPT_TABLES:
-                cursor.execute(f"DELETE FROM {quote(table)}")  # nosec B608: Django's table names
-
-
-@pytest.fixture(scope="package", autouse=True)
-def _database_emptied_after_each_test():
-    """For the browser tests (the transactional ones of this package), the closing flush of
-    pytest-django's TransactionTestCase becomes empty_the_database()."""
-
-    def empty_every_database(test_case):
-        for alias in test_case._databases_names(include_mirrors=False):
-            empty_the_database(alias)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(TransactionTestCase, "_fixture_teardown", empty_every_database)
-        yield
 
 
 @pytest.fixture

@@ -53,7 +53,7 @@ as_postgres() {
 COMPILE_PID=""
 stop_services() {
     local status=$?
-    [ -n "$COMPILE_PID" ] && { kill "$COMPILE_PID" 2>/dev/null || true; }
+    [ -n "$COMPILE_PID" ] && { pkill -P "$COMPILE_PID" 2>/dev/null; kill "$COMPILE_PID" 2>/dev/null || true; }
     if [ -n "$PG_DIR" ] && [ -f "$PG_DIR/data/postmaster.pid" ]; then
         as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 \
             || kill "$(head -1 "$PG_DIR/data/postmaster.pid")" 2>/dev/null || true
@@ -150,11 +150,15 @@ export CEUTRACK_SERVICES=1
 unset PYTHONDONTWRITEBYTECODE
 export PYTHONPYCACHEPREFIX="$PWD/$VENV/pycache"
 # On a fresh clone nothing is compiled yet (pip installs with --no-compile), and both pytest
-# workers compiled the same modules at once as they imported them, about 10 s at the start of
-# pytest. Compile the virtualenv and the project on the second core instead, while the
-# single-threaded checks below run; pytest waits for it. Later runs find it done in a second.
+# workers compiled the same modules, and rewrote the same test modules' assertions, at once as
+# they imported them: about 10 s at the start of pytest. Do both once on the second core
+# instead, while the single-threaded checks below run (compileall, then a collection, which
+# caches the rewritten test modules); pytest waits for it. Later runs find it done in seconds.
 SITE_PACKAGES="$("$PY" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
-"$PY" -m compileall -q "$SITE_PACKAGES" ceutrack tests >/dev/null 2>&1 &
+{
+    "$PY" -m compileall -q "$SITE_PACKAGES" ceutrack tests
+    "$PY" -m pytest --collect-only -q tests
+} >/dev/null 2>&1 &
 COMPILE_PID=$!
 
 # Every check runs even when an earlier one fails, so one CI run shows every problem.

@@ -141,10 +141,14 @@ _DATABASE_BLOCKER = pytest.StashKey[object]()
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, request, django_db_blocker):
     """pytest-django's test databases (its documented fixture, extended): while they exist,
-    the teardown hook below may write to them."""
+    the teardown hook below may write to them. The run's last test tears this fixture down
+    with its own (before the hook's closing step), so the catalog is written again here too:
+    a test database kept for the next run (--reuse-db) holds it as migrate left it."""
     request.config.stash[_DATABASE_BLOCKER] = django_db_blocker
     yield
     del request.config.stash[_DATABASE_BLOCKER]
+    with django_db_blocker.unblock():
+        seed_catalog_if_flushed()
 
 
 def _flushes(item) -> bool:

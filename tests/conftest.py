@@ -1,5 +1,4 @@
 import atexit
-import gc
 import itertools
 import logging
 import os
@@ -265,24 +264,3 @@ def _end_without_interpreter_teardown(config) -> None:
     for stream in (sys.stdout, sys.stderr):
         stream.flush()
     os._exit(status)
-
-
-def pytest_sessionfinish(session):
-    """The tests are over: what is alive now is frozen too, so the pass pytest's unconfigure
-    makes over the whole heap (collecting what the last tests left, to report exceptions
-    raised in their finalizers) has nothing to walk. It cost 0.13-0.16 s in each process at
-    the end of every run, in which the run waits (timestamps: the last worker's sessionfinish
-    to the controller's, 0.23-0.31 s -> 0.13-0.14 s, and the controller's own pass). Each
-    test's unraisable exceptions are still reported with the test."""
-    gc.freeze()
-
-
-def pytest_collection_finish(session):
-    """Once the tests are collected, the objects alive now (Django, the project, the test
-    modules: some 300,000) stay for the whole run: gc.freeze() moves them out of the cyclic
-    garbage collector's sight, and a larger first-generation threshold makes it run less
-    often. Collection passes went from 3.1 to 1.7 CPU-s per worker over a run (gc.callbacks
-    timings); memory is still reclaimed, by reference counting and by the collector's passes
-    over what the tests make."""
-    gc.freeze()
-    gc.set_threshold(10_000, 10, 10)

@@ -9,7 +9,12 @@ import pytest
 from django.test import TransactionTestCase, override_settings
 from hypothesis import settings as hypothesis_settings
 
-from tests.shared_rows import empty_the_database, isolated_settings, seed_catalog_if_flushed
+from tests.shared_rows import (
+    empty_the_database,
+    private_files_in,
+    seed_catalog_if_flushed,
+    suite_settings,
+)
 
 _test_numbers = itertools.count()
 
@@ -24,19 +29,29 @@ hypothesis_settings.register_profile(
 hypothesis_settings.load_profile("suite")
 
 
-@pytest.fixture(autouse=True)
-def _isolated_settings(request, tmp_path_factory):
-    """Every test: private uploads in a folder of its own (made when first written to), mail
-    in memory, Celery tasks run inline, fast password hashing, an empty in-memory cache
-    (tests/shared_rows.py). One override for all: each `settings.X = ...` is a separate
-    override and signal round, paid by every test.
+@pytest.fixture(scope="session", autouse=True)
+def _suite_settings(django_test_environment):
+    """The settings every test runs with (tests/shared_rows.py): mail in memory, Celery tasks
+    run inline, fast password hashing, an in-memory cache holding the sessions. Applied once
+    for the run: each setting overridden is a round of signals, which every test paid for
+    twice when they were applied per test (about 0.5 ms a test). Yields the session engine
+    the project configures, which the browser tests keep."""
+    from django.conf import settings
 
-    Sessions live in that cache too (no session rows written and read on every sign-in and
-    request), except in the browser tests, which keep the production database sessions."""
-    private = tmp_path_factory.getbasetemp() / "private" / str(next(_test_numbers))
-    values = isolated_settings(private)
+    configured_session_engine = settings.SESSION_ENGINE
+    with override_settings(**suite_settings()):
+        yield configured_session_engine
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(request, tmp_path_factory, _suite_settings):
+    """Every test: private uploads in a folder of its own (made when first written to), an
+    empty cache, Celery tasks run inline. Sessions live in that cache (no session rows written
+    and read on every sign-in and request), except in the browser tests, which keep the
+    production database sessions."""
+    values = private_files_in(tmp_path_factory.getbasetemp() / "private" / str(next(_test_numbers)))
     if _is_browser_test(request.node):
-        del values["SESSION_ENGINE"]
+        values["SESSION_ENGINE"] = _suite_settings
     with override_settings(**values):
         from django.core.cache import cache
 

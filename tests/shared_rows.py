@@ -19,14 +19,12 @@ from django.db.models import CharField, Model
 from django.test import override_settings
 
 
-def isolated_settings(private_root: Path) -> dict:
-    """What every test runs with (tests/conftest.py): private uploads in a temp dir, mail in
-    memory, fast password hashing, an empty in-memory cache holding the sessions."""
+def suite_settings() -> dict:
+    """What every test runs with (tests/conftest.py): mail in memory, fast password hashing,
+    an empty in-memory cache holding the sessions."""
     from django.conf import settings
 
     return {
-        "PRIVATE_MEDIA_ROOT": private_root,
-        "MEDIA_ROOT": private_root,
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "CELERY_TASK_ALWAYS_EAGER": True,
         "STORAGES": {
@@ -44,6 +42,11 @@ def isolated_settings(private_root: Path) -> dict:
         # request (the browser tests keep the production database sessions).
         "SESSION_ENGINE": "django.contrib.sessions.backends.cache",
     }
+
+
+def private_files_in(private_root: Path) -> dict:
+    """Private uploads (certificates) under `private_root` instead of the configured folder."""
+    return {"PRIVATE_MEDIA_ROOT": private_root, "MEDIA_ROOT": private_root}
 
 
 # What migrate made and no test changes: kept by the reset below, as the flush recreates them.
@@ -113,7 +116,7 @@ def rows_for_the_module(django_db_blocker, private_root: Path) -> Iterator[None]
     """
     with (
         django_db_blocker.unblock(),
-        override_settings(**isolated_settings(private_root)),
+        override_settings(**private_files_in(private_root)),
         transaction.atomic(),
     ):
         yield

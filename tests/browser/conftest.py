@@ -116,11 +116,13 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="session")
-def live_server():
+def live_server(_suite_settings):
     """pytest-django's live server, built while MEDIA_URL is a path: Django's live server wraps
     every request in a media-files handler that cannot parse the project's MEDIA_URL=None
-    (certificates are only ever served through an access-checked view)."""
-    with override_settings(MEDIA_URL="/test-media-never-linked/"):
+    (certificates are only ever served through an access-checked view). Its session middleware
+    is built with the session engine the project configures (`_suite_settings`), which the
+    browser tests keep."""
+    with override_settings(MEDIA_URL="/test-media-never-linked/", SESSION_ENGINE=_suite_settings):
         server = LiveServer("localhost")
     yield server
     server.stop()

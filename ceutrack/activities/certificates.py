@@ -178,6 +178,7 @@ class CertificateSizeLimit(FileUploadHandler):
         super().__init__(request)
         self.max_bytes = max_bytes
         self.received = 0
+        self.exceeded = False  # set when the stream was stopped at the limit
 
     def new_file(self, *args: Any, **kwargs: Any) -> None:
         super().new_file(*args, **kwargs)
@@ -186,7 +187,7 @@ class CertificateSizeLimit(FileUploadHandler):
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         self.received += len(raw_data)
         if self.received > self.max_bytes:
-            self.request.certificate_too_large = True  # type: ignore[union-attr]
+            self.exceeded = True
             raise StopUpload(connection_reset=True)
         return raw_data
 
@@ -231,7 +232,7 @@ def limit_certificate_upload(
                 # Before the body is read, upload_handlers is still a plain list.
                 request.upload_handlers = [limit, *request.upload_handlers]
                 request.FILES  # noqa: B018 - parse now, under the limit
-                if getattr(request, "certificate_too_large", False):
+                if limit.exceeded:
                     return refused(request, message)
             return protected(request, *args, **kwargs)
 

@@ -29,11 +29,9 @@ class CertificateMultiPartParser(MultiPartParser):
         max_bytes = settings.CERTIFICATE_MAX_BYTES
         if declared_length(request) > max_bytes + FORM_SLACK_BYTES:
             raise UploadTooLarge(too_large_message(max_bytes))
-        request.upload_handlers = [
-            CertificateSizeLimit(request, max_bytes=max_bytes),
-            *request.upload_handlers,
-        ]
+        limit = CertificateSizeLimit(request, max_bytes=max_bytes)
+        request.upload_handlers = [limit, *request.upload_handlers]
         parsed = super().parse(stream, media_type, parser_context)
-        if getattr(request, "certificate_too_large", False):
+        if limit.exceeded:
             raise UploadTooLarge(too_large_message(max_bytes))
         return parsed

@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import secrets
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -111,11 +112,11 @@ class VerificationLink(models.Model):
     def __str__(self) -> str:
         return f"Verification link {self.lookup} of {self.user_id}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.token:
             self.token = secrets.token_urlsafe(32)
         self.lookup = self.token[:LOOKUP_LENGTH]
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
     def is_active(self, now: datetime | None = None) -> bool:
         return self.revoked_at is None and self.expires_at > (now or timezone.now())

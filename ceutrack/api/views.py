@@ -2,6 +2,7 @@
 inputs as a CLI scenario file, cycle history, catalog and reminder preferences."""
 
 from datetime import date
+from typing import Any, cast
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -128,7 +129,9 @@ def cycle_history(request: Request, body: str) -> Response:
     if code not in Body.values:
         raise NotFound("No such certifying body: use aapc or ahima.")  # as the history page
     result = to_json(evaluate_person(signed_in(request), today=as_of(request, signed_in(request))))
-    bodies = [b for b in result["bodies"] if b["body"] == code]  # type: ignore[attr-defined]
+    # to_json's shape (docs/rules.md §6): "bodies" holds one object per body.
+    entries = cast(list[dict[str, Any]], result["bodies"])
+    bodies = [b for b in entries if b["body"] == code]
     if not bodies:
         return Response({"today": result["today"], "body": code, "current": None, "history": []})
     entry = bodies[0]

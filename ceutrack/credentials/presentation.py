@@ -38,7 +38,7 @@ from ceutrack.rules import (
 # ---------------------------------------------------------------- numbers and dates
 
 
-def units(value: Decimal | int | str | None) -> str:
+def units(value: Decimal | int | float | str | None) -> str:
     """36.0 -> "36", 3.50 -> "3.5", 7.35 -> "7.35", 1E+1 -> "10"; "" for no value."""
     if value is None or value == "":
         return ""

@@ -2,7 +2,7 @@
 `{{ cycle.remaining|units }}`, `{{ cycle.end|day }}`, `{{ status|status_label }}`."""
 
 from datetime import date, datetime
-from decimal import InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils import timezone
@@ -14,10 +14,12 @@ register = template.Library()
 
 @register.filter
 def units(value: object) -> str:
-    """36.00 -> 36, 12.50 -> 12.5; blank for no value."""
+    """36.00 -> 36, 12.50 -> 12.5; blank for no value; anything else is shown as it is."""
+    if value is not None and not isinstance(value, Decimal | int | float | str):
+        return str(value)
     try:
-        return presentation.units(value)  # type: ignore[arg-type]
-    except (InvalidOperation, TypeError, ValueError):
+        return presentation.units(value)
+    except (InvalidOperation, ValueError):
         return str(value)
 
 

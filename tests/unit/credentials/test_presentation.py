@@ -101,3 +101,17 @@ def test_the_day_filter_shows_a_moment_on_its_local_day():
         assert day(late_evening_in_new_york) == "1 Mar 2025"
     assert day(date(2025, 3, 2)) == "2 Mar 2025"
     assert day(None) == ""
+
+
+def test_the_units_filter_reads_figures_and_shows_any_other_value_as_it_is():
+    from ceutrack.credentials.templatetags.presentation import units
+
+    assert [units(v) for v in (D("36.00"), 12, 1.50, "2.50", None, "")] == [
+        "36",
+        "12",
+        "1.5",
+        "2.5",
+        "",
+        "",
+    ]
+    assert [units(v) for v in ("n/a", D("NaN"), [1])] == ["n/a", "NaN", "[1]"]

@@ -77,7 +77,8 @@ def time_pytest(arguments: list[str]) -> dict[str, float | int]:
 
 
 def whole_suite(pytest_arguments: list[str]) -> bool:
-    """Whether the arguments select every test: no paths, or just `tests`, whatever options."""
+    """Whether the arguments select every test: no paths, or just `tests`, whatever options.
+    An option's separate value (`-k dashboard`) reads as a path, so such a run is not judged."""
     paths = [argument for argument in pytest_arguments if not argument.startswith("-")]
     return paths in ([], ["tests"])
 

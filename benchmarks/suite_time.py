@@ -76,11 +76,16 @@ def time_pytest(arguments: list[str]) -> dict[str, float | int]:
     }
 
 
+# Options that choose how the test databases are made, not which tests run.
+DATABASE_OPTIONS = {"--reuse-db", "--create-db"}
+
+
 def whole_suite(pytest_arguments: list[str]) -> bool:
-    """Whether the arguments select every test: no paths, or just `tests`, whatever options.
-    An option's separate value (`-k dashboard`) reads as a path, so such a run is not judged."""
-    paths = [argument for argument in pytest_arguments if not argument.startswith("-")]
-    return paths in ([], ["tests"])
+    """Whether the arguments run every test: at most `tests` and the database options
+    (make test passes --reuse-db). Any other argument, a path or an option such as -k, -m or
+    --deselect, may leave tests out, so such a run is not judged."""
+    rest = [argument for argument in pytest_arguments if argument not in DATABASE_OPTIONS]
+    return rest in ([], ["tests"])
 
 
 def main() -> None:
@@ -108,8 +113,7 @@ def main() -> None:
                 "runs": runs,
                 "best_wall_s": min(walls),
                 "target_s": TARGET_S,
-                # The target is the whole suite's: null for a part of it. Options such as
-                # make test's --reuse-db select no tests, so only the paths given count.
+                # The target is the whole suite's: null for a part of it.
                 "target_met": (
                     all(run["exit"] == 0 for run in runs) and min(walls) <= TARGET_S
                     if whole_suite(pytest_arguments)
